@@ -1,0 +1,7 @@
+"""kgan: generative adversarial networks as Keras 3 models.
+
+Train with `fit`, watch sample grids and a GIF, save and reload with
+`keras.models.load_model`, export a SavedModel for serving.
+"""
+
+__version__ = "0.1.0"
