@@ -1,0 +1,610 @@
+"""Adversarial losses and gradient penalties.
+
+Every loss takes discriminator *logits* (raw, unbounded outputs, shape
+``[batch]`` or ``[batch, 1]``) and returns a scalar ``float32`` tensor: the
+mean over the batch. Losses come in pairs, ``(generator_loss,
+discriminator_loss)``; both members of a pair are minimised by their
+respective player.
+
+Notation used in the docstrings: ``D(x)`` is the discriminator logit for a
+real example ``x``, ``D(G(z))`` the logit for a generated example, and
+``sigma`` the logistic sigmoid, so the discriminator's probability that an
+input is real is ``sigma(D(.))``. The log-probabilities are evaluated with
+the identities
+
+    log sigma(t)       = -softplus(-t)
+    log(1 - sigma(t))  = -softplus(t)
+
+which stay finite for any finite logit (``log(sigmoid(t))`` underflows to
+``log(0) = -inf`` for very negative ``t`` in float32).
+
+All functions use only TensorFlow / ``keras.ops`` operations, so they can be
+used inside ``tf.function`` and with XLA (``jit_compile=True``).
+
+Use :func:`get` to look a pair up by name (``"minimax"``,
+``"non_saturating"``, ``"least_squares"`` / ``"lsgan"``, ``"hinge"``,
+``"wasserstein"`` / ``"wgan"``) or to validate a user-supplied pair.
+"""
+
+import inspect
+
+import keras
+import tensorflow as tf
+from keras import ops
+
+__all__ = [
+    "LOSSES",
+    "ALIASES",
+    "get",
+    "names",
+    "minimax_generator_loss",
+    "minimax_discriminator_loss",
+    "non_saturating_generator_loss",
+    "non_saturating_discriminator_loss",
+    "least_squares_generator_loss",
+    "least_squares_discriminator_loss",
+    "hinge_generator_loss",
+    "hinge_discriminator_loss",
+    "wasserstein_generator_loss",
+    "wasserstein_discriminator_loss",
+    "gradient_penalty",
+    "r1_penalty",
+]
+
+_register = keras.saving.register_keras_serializable(package="kgan")
+
+# Added under the square root of the gradient norm so that the norm (and the
+# gradient of anything built on it) stays finite when the gradient is zero.
+_NORM_EPSILON = 1e-12
+
+
+def _logits(x):
+    """Converts logits to a float32 tensor (shape is left unchanged)."""
+    return ops.cast(ops.convert_to_tensor(x), "float32")
+
+
+def _mean(x):
+    """Mean over every element, as a float32 scalar."""
+    return ops.mean(ops.cast(x, "float32"))
+
+
+def _check_smoothing(label_smoothing):
+    if isinstance(label_smoothing, (int, float)) and not (
+        0.0 <= label_smoothing < 1.0
+    ):
+        raise ValueError(
+            "`label_smoothing` must be in [0, 1). "
+            f"Received: label_smoothing={label_smoothing}"
+        )
+
+
+def _real_cross_entropy(real_logits, label_smoothing):
+    """Mean binary cross-entropy of real logits against target 1 - s."""
+    target = 1.0 - label_smoothing
+    # -[t log sigma(r) + (1 - t) log(1 - sigma(r))]
+    per_example = target * ops.softplus(-real_logits) + (
+        1.0 - target
+    ) * ops.softplus(real_logits)
+    return _mean(per_example)
+
+
+# --------------------------------------------------------------------------
+# Minimax (original GAN)
+# --------------------------------------------------------------------------
+
+
+@_register
+def minimax_generator_loss(fake_logits):
+    """Generator loss of the original minimax GAN.
+
+    Formula (minimised by the generator):
+
+        L_G = E_z[ log(1 - sigma(D(G(z)))) ] = -E_z[ softplus(D(G(z))) ]
+
+    This is the "saturating" form: its gradient vanishes when the
+    discriminator confidently rejects the samples, which is why the
+    non-saturating variant is usually preferred in practice.
+
+    Reference: Goodfellow, Pouget-Abadie, Mirza, Xu, Warde-Farley, Ozair,
+    Courville, Bengio (2014), "Generative Adversarial Networks",
+    arXiv:1406.2661.
+
+    Args:
+        fake_logits: Discriminator logits for generated examples, shape
+            ``[batch]`` or ``[batch, 1]``.
+
+    Returns:
+        Scalar float32 tensor, the batch mean.
+    """
+    fake_logits = _logits(fake_logits)
+    return -_mean(ops.softplus(fake_logits))
+
+
+@_register
+def minimax_discriminator_loss(real_logits, fake_logits, label_smoothing=0.0):
+    """Discriminator loss of the original minimax GAN.
+
+    Formula (binary cross-entropy, real labelled 1 and fake labelled 0):
+
+        L_D = -E_x[ log sigma(D(x)) ] - E_z[ log(1 - sigma(D(G(z)))) ]
+            =  E_x[ softplus(-D(x)) ] + E_z[ softplus(D(G(z))) ]
+
+    With one-sided label smoothing ``s`` the real target becomes ``t = 1 - s``
+    and the real term is ``E_x[ t softplus(-D(x)) + (1 - t) softplus(D(x)) ]``;
+    the fake target stays 0. The two expectations are averaged separately,
+    so ``real_logits`` and ``fake_logits`` may have different batch sizes.
+
+    Reference: Goodfellow et al. (2014), "Generative Adversarial Networks",
+    arXiv:1406.2661. One-sided label smoothing: Salimans, Goodfellow,
+    Zaremba, Cheung, Radford, Chen (2016), "Improved Techniques for
+    Training GANs", arXiv:1606.03498.
+
+    Args:
+        real_logits: Discriminator logits for real examples, shape
+            ``[batch]`` or ``[batch, 1]``.
+        fake_logits: Discriminator logits for generated examples, same
+            layout.
+        label_smoothing: One-sided label smoothing ``s`` in ``[0, 1)``;
+            the real target is ``1 - s``. Default 0 (no smoothing).
+
+    Returns:
+        Scalar float32 tensor.
+    """
+    _check_smoothing(label_smoothing)
+    real_logits = _logits(real_logits)
+    fake_logits = _logits(fake_logits)
+    return _real_cross_entropy(real_logits, label_smoothing) + _mean(
+        ops.softplus(fake_logits)
+    )
+
+
+# --------------------------------------------------------------------------
+# Non-saturating
+# --------------------------------------------------------------------------
+
+
+@_register
+def non_saturating_generator_loss(fake_logits):
+    """Non-saturating generator loss.
+
+    Formula (minimised by the generator):
+
+        L_G = -E_z[ log sigma(D(G(z))) ] = E_z[ softplus(-D(G(z))) ]
+
+    Same fixed point as the minimax loss but with strong gradients early in
+    training, when the discriminator rejects the samples easily.
+
+    Reference: Goodfellow et al. (2014), "Generative Adversarial Networks",
+    arXiv:1406.2661 (Section 3).
+
+    Args:
+        fake_logits: Discriminator logits for generated examples, shape
+            ``[batch]`` or ``[batch, 1]``.
+
+    Returns:
+        Scalar float32 tensor, the batch mean.
+    """
+    fake_logits = _logits(fake_logits)
+    return _mean(ops.softplus(-fake_logits))
+
+
+@_register
+def non_saturating_discriminator_loss(
+    real_logits, fake_logits, label_smoothing=0.0
+):
+    """Discriminator loss paired with the non-saturating generator loss.
+
+    Identical to :func:`minimax_discriminator_loss`:
+
+        L_D = E_x[ softplus(-D(x)) ] + E_z[ softplus(D(G(z))) ]
+            = -E_x[ log sigma(D(x)) ] - E_z[ log(1 - sigma(D(G(z)))) ]
+
+    Reference: Goodfellow et al. (2014), "Generative Adversarial Networks",
+    arXiv:1406.2661.
+
+    Args:
+        real_logits: Discriminator logits for real examples, shape
+            ``[batch]`` or ``[batch, 1]``.
+        fake_logits: Discriminator logits for generated examples.
+        label_smoothing: One-sided label smoothing ``s`` in ``[0, 1)``;
+            the real target is ``1 - s``. Default 0.
+
+    Returns:
+        Scalar float32 tensor.
+    """
+    return minimax_discriminator_loss(
+        real_logits, fake_logits, label_smoothing=label_smoothing
+    )
+
+
+# --------------------------------------------------------------------------
+# Least squares (LSGAN)
+# --------------------------------------------------------------------------
+
+
+@_register
+def least_squares_generator_loss(fake_logits):
+    """Least-squares (LSGAN) generator loss.
+
+    Formula, on the raw discriminator outputs (no sigmoid), with the
+    0-1 coding a = 0 (fake label), b = 1 (real label), c = 1 (the value the
+    generator wants the discriminator to output):
+
+        L_G = 0.5 E_z[ (D(G(z)) - 1)^2 ]
+
+    Reference: Mao, Li, Xie, Lau, Wang, Smolley (2017), "Least Squares
+    Generative Adversarial Networks", arXiv:1611.04076.
+
+    Args:
+        fake_logits: Discriminator outputs for generated examples, shape
+            ``[batch]`` or ``[batch, 1]``.
+
+    Returns:
+        Scalar float32 tensor, the batch mean.
+    """
+    fake_logits = _logits(fake_logits)
+    return 0.5 * _mean(ops.square(fake_logits - 1.0))
+
+
+@_register
+def least_squares_discriminator_loss(real_logits, fake_logits):
+    """Least-squares (LSGAN) discriminator loss.
+
+    Formula, on the raw outputs, with a = 0, b = 1:
+
+        L_D = 0.5 E_x[ (D(x) - 1)^2 ] + 0.5 E_z[ D(G(z))^2 ]
+
+    Reference: Mao et al. (2017), "Least Squares Generative Adversarial
+    Networks", arXiv:1611.04076.
+
+    Args:
+        real_logits: Discriminator outputs for real examples, shape
+            ``[batch]`` or ``[batch, 1]``.
+        fake_logits: Discriminator outputs for generated examples.
+
+    Returns:
+        Scalar float32 tensor.
+    """
+    real_logits = _logits(real_logits)
+    fake_logits = _logits(fake_logits)
+    return 0.5 * _mean(ops.square(real_logits - 1.0)) + 0.5 * _mean(
+        ops.square(fake_logits)
+    )
+
+
+# --------------------------------------------------------------------------
+# Hinge
+# --------------------------------------------------------------------------
+
+
+@_register
+def hinge_generator_loss(fake_logits):
+    """Hinge-GAN generator loss.
+
+    Formula:
+
+        L_G = -E_z[ D(G(z)) ]
+
+    References: Lim, Ye (2017), "Geometric GAN", arXiv:1705.02894;
+    Miyato, Kataoka, Koyama, Yoshida (2018), "Spectral Normalization for
+    Generative Adversarial Networks", arXiv:1802.05957.
+
+    Args:
+        fake_logits: Discriminator outputs for generated examples, shape
+            ``[batch]`` or ``[batch, 1]``.
+
+    Returns:
+        Scalar float32 tensor, the batch mean.
+    """
+    fake_logits = _logits(fake_logits)
+    return -_mean(fake_logits)
+
+
+@_register
+def hinge_discriminator_loss(real_logits, fake_logits):
+    """Hinge-GAN discriminator loss.
+
+    Formula:
+
+        L_D = E_x[ relu(1 - D(x)) ] + E_z[ relu(1 + D(G(z))) ]
+
+    References: Lim, Ye (2017), "Geometric GAN", arXiv:1705.02894;
+    Miyato et al. (2018), "Spectral Normalization for Generative Adversarial
+    Networks", arXiv:1802.05957.
+
+    Args:
+        real_logits: Discriminator outputs for real examples, shape
+            ``[batch]`` or ``[batch, 1]``.
+        fake_logits: Discriminator outputs for generated examples.
+
+    Returns:
+        Scalar float32 tensor.
+    """
+    real_logits = _logits(real_logits)
+    fake_logits = _logits(fake_logits)
+    return _mean(ops.relu(1.0 - real_logits)) + _mean(
+        ops.relu(1.0 + fake_logits)
+    )
+
+
+# --------------------------------------------------------------------------
+# Wasserstein
+# --------------------------------------------------------------------------
+
+
+@_register
+def wasserstein_generator_loss(fake_logits):
+    """Wasserstein-GAN generator loss.
+
+    Formula (``D`` is the critic):
+
+        L_G = -E_z[ D(G(z)) ]
+
+    Reference: Arjovsky, Chintala, Bottou (2017), "Wasserstein GAN",
+    arXiv:1701.07875.
+
+    Args:
+        fake_logits: Critic outputs for generated examples, shape
+            ``[batch]`` or ``[batch, 1]``.
+
+    Returns:
+        Scalar float32 tensor, the batch mean.
+    """
+    fake_logits = _logits(fake_logits)
+    return -_mean(fake_logits)
+
+
+@_register
+def wasserstein_discriminator_loss(real_logits, fake_logits):
+    """Wasserstein-GAN critic loss.
+
+    Formula (the negated Kantorovich-Rubinstein estimate of the
+    Wasserstein-1 distance):
+
+        L_D = E_z[ D(G(z)) ] - E_x[ D(x) ]
+
+    The critic must be kept (approximately) 1-Lipschitz, e.g. with
+    :func:`gradient_penalty` (WGAN-GP) or weight clipping.
+
+    Reference: Arjovsky, Chintala, Bottou (2017), "Wasserstein GAN",
+    arXiv:1701.07875.
+
+    Args:
+        real_logits: Critic outputs for real examples, shape ``[batch]`` or
+            ``[batch, 1]``.
+        fake_logits: Critic outputs for generated examples.
+
+    Returns:
+        Scalar float32 tensor.
+    """
+    real_logits = _logits(real_logits)
+    fake_logits = _logits(fake_logits)
+    return _mean(fake_logits) - _mean(real_logits)
+
+
+# --------------------------------------------------------------------------
+# Gradient penalties
+# --------------------------------------------------------------------------
+
+
+def _call_discriminator(discriminator, x):
+    """Calls ``discriminator`` in training mode when it accepts ``training``."""
+    if isinstance(discriminator, keras.layers.Layer):
+        return discriminator(x, training=True)
+    try:
+        params = inspect.signature(discriminator).parameters
+    except (TypeError, ValueError):
+        return discriminator(x)
+    accepts_training = "training" in params or any(
+        p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()
+    )
+    if accepts_training:
+        return discriminator(x, training=True)
+    return discriminator(x)
+
+
+def _input_gradients(discriminator, x):
+    """Gradient of sum(D(x)) w.r.t. ``x`` (one gradient per example).
+
+    Summing the outputs gives per-example input gradients provided the
+    discriminator treats the examples of a batch independently (no batch
+    normalisation in training mode). A discriminator whose output does not
+    depend on ``x`` gets an all-zero gradient.
+    """
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        scores = _call_discriminator(discriminator, x)
+        total = tf.reduce_sum(tf.cast(scores, tf.float32))
+    grads = tape.gradient(
+        total, x, unconnected_gradients=tf.UnconnectedGradients.ZERO
+    )
+    return tf.cast(grads, tf.float32)
+
+
+def _squared_norms(grads):
+    """Per-example squared L2 norms over every non-batch axis."""
+    rank = grads.shape.rank
+    if rank is None or rank < 2:
+        raise ValueError(
+            "Inputs must have a known rank >= 2 ([batch, ...]). "
+            f"Received shape: {grads.shape}"
+        )
+    return tf.reduce_sum(tf.square(grads), axis=list(range(1, rank)))
+
+
+def gradient_penalty(discriminator, real, fake, seed=None):
+    """WGAN-GP two-sided gradient penalty.
+
+    For each example ``i`` draw ``eps_i ~ Uniform[0, 1]`` and form the
+    interpolate ``x_hat_i = eps_i * x_i + (1 - eps_i) * x~_i`` between a real
+    example ``x_i`` and a generated one ``x~_i``; then
+
+        GP = E_i[ (||grad_{x_hat} D(x_hat_i)||_2 - 1)^2 ],
+
+    where the norm is taken over all non-batch axes and evaluated as
+    ``sqrt(sum(g^2) + 1e-12)``: the small constant keeps the derivative of
+    the norm finite (no NaN) when the gradient is exactly zero. ``eps`` has
+    shape ``[batch, 1, ..., 1]`` and broadcasts over the remaining axes, so
+    any rank >= 2 works (images ``[b, h, w, c]``, sequences
+    ``[b, length, vocab]``, vectors ``[b, d]``).
+
+    The input gradient is taken with an inner ``tf.GradientTape``; call this
+    function inside the outer tape that trains the discriminator and the
+    penalty is differentiable w.r.t. the discriminator weights (a second-
+    order gradient). The weight ``lambda`` (10 in the paper) is applied by
+    the caller. The paper's critic has no batch normalisation: the penalty
+    assumes each example's score depends only on that example.
+
+    Reference: Gulrajani, Ahmed, Arjovsky, Dumoulin, Courville (2017),
+    "Improved Training of Wasserstein GANs", arXiv:1704.00028.
+
+    Args:
+        discriminator: Callable mapping a batch to scores ``[batch]`` or
+            ``[batch, 1]``. Keras layers/models are called with
+            ``training=True``; other callables receive ``training=True``
+            only when their signature accepts it.
+        real: Real batch, shape ``[batch, ...]`` (rank >= 2).
+        fake: Generated batch of the same shape.
+        seed: ``None``, an ``int`` or a ``keras.random.SeedGenerator``,
+            passed to ``keras.random.uniform``. An int gives the same
+            ``eps`` on every call (reproducible, but inside a compiled
+            function the draw is frozen); for training pass a
+            ``SeedGenerator`` (or ``None``, the global generator).
+
+    Returns:
+        Scalar float32 tensor.
+    """
+    real = tf.convert_to_tensor(real)
+    fake = tf.cast(tf.convert_to_tensor(fake), real.dtype)
+    rank = real.shape.rank
+    if rank is None or rank < 2:
+        raise ValueError(
+            "`real` and `fake` must have a known rank >= 2 ([batch, ...]). "
+            f"Received shape: {real.shape}"
+        )
+    if not real.dtype.is_floating:
+        raise ValueError(
+            f"`real` and `fake` must be floating point. Received: {real.dtype}"
+        )
+    batch = tf.shape(real)[0]
+    eps_shape = tf.concat(
+        [tf.reshape(batch, [1]), tf.ones([rank - 1], dtype=batch.dtype)],
+        axis=0,
+    )
+    eps = keras.random.uniform(
+        eps_shape, minval=0.0, maxval=1.0, dtype=real.dtype, seed=seed
+    )
+    x_hat = eps * real + (1.0 - eps) * fake
+    grads = _input_gradients(discriminator, x_hat)
+    norms = tf.sqrt(_squared_norms(grads) + _NORM_EPSILON)
+    return tf.reduce_mean(tf.square(norms - 1.0))
+
+
+def r1_penalty(discriminator, real):
+    """R1 gradient penalty on real data.
+
+    Formula:
+
+        R1 = E_x[ ||grad_x D(x)||_2^2 ]
+
+    with the squared norm over all non-batch axes (no square root, so no
+    epsilon guard is needed). The regulariser in the paper is
+    ``(gamma / 2) * R1``; the ``0.5 * gamma`` weight is applied by the
+    caller, not here. Like :func:`gradient_penalty` it uses an inner
+    ``tf.GradientTape`` and is differentiable w.r.t. the discriminator
+    weights.
+
+    Reference: Mescheder, Geiger, Nowozin (2018), "Which Training Methods
+    for GANs do actually Converge?", arXiv:1801.04406.
+
+    Args:
+        discriminator: Callable mapping a batch to scores ``[batch]`` or
+            ``[batch, 1]`` (Keras layers/models are called with
+            ``training=True``).
+        real: Real batch, shape ``[batch, ...]`` (rank >= 2), floating
+            point.
+
+    Returns:
+        Scalar float32 tensor.
+    """
+    real = tf.convert_to_tensor(real)
+    if not real.dtype.is_floating:
+        raise ValueError(
+            f"`real` must be floating point. Received: {real.dtype}"
+        )
+    grads = _input_gradients(discriminator, real)
+    return tf.reduce_mean(_squared_norms(grads))
+
+
+# --------------------------------------------------------------------------
+# Registry
+# --------------------------------------------------------------------------
+
+LOSSES = {
+    "minimax": (minimax_generator_loss, minimax_discriminator_loss),
+    "non_saturating": (
+        non_saturating_generator_loss,
+        non_saturating_discriminator_loss,
+    ),
+    "least_squares": (
+        least_squares_generator_loss,
+        least_squares_discriminator_loss,
+    ),
+    "hinge": (hinge_generator_loss, hinge_discriminator_loss),
+    "wasserstein": (wasserstein_generator_loss, wasserstein_discriminator_loss),
+}
+
+ALIASES = {
+    "lsgan": "least_squares",
+    "wgan": "wasserstein",
+}
+
+
+def names():
+    """Returns the sorted canonical loss names (aliases excluded)."""
+    return sorted(LOSSES)
+
+
+def _valid_names():
+    return ", ".join(repr(n) for n in sorted(list(LOSSES) + list(ALIASES)))
+
+
+def get(identifier):
+    """Resolves a ``(generator_loss_fn, discriminator_loss_fn)`` pair.
+
+    Args:
+        identifier: A loss name — one of :func:`names` or an alias
+            (``"lsgan"``, ``"wgan"``); matching ignores case and treats
+            ``-`` and spaces as ``_`` — or a 2-tuple/list of callables
+            ``(generator_loss_fn, discriminator_loss_fn)``, returned as a
+            tuple after validation.
+
+    Returns:
+        A tuple ``(generator_loss_fn, discriminator_loss_fn)``.
+
+    Raises:
+        ValueError: If the name is unknown or the pair is malformed.
+    """
+    if isinstance(identifier, str):
+        key = identifier.strip().lower().replace("-", "_").replace(" ", "_")
+        key = ALIASES.get(key, key)
+        if key not in LOSSES:
+            raise ValueError(
+                f"Unknown `loss`: {identifier!r}. "
+                f"Valid names are: {_valid_names()}."
+            )
+        return LOSSES[key]
+    if isinstance(identifier, (tuple, list)):
+        if len(identifier) != 2 or not all(callable(f) for f in identifier):
+            raise ValueError(
+                "`loss` must be a (generator_loss_fn, discriminator_loss_fn) "
+                "pair of callables. Received a "
+                f"{type(identifier).__name__} of length {len(identifier)}: "
+                f"{identifier!r}"
+            )
+        return tuple(identifier)
+    raise ValueError(
+        "`loss` must be a loss name or a (generator_loss_fn, "
+        "discriminator_loss_fn) pair of callables. "
+        f"Valid names are: {_valid_names()}. Received: {identifier!r}"
+    )
