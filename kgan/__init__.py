@@ -5,3 +5,8 @@ Train with `fit`, watch sample grids and a GIF, save and reload with
 """
 
 __version__ = "0.1.0"
+
+from kgan import losses, networks  # noqa: E402
+from kgan.models import GAN  # noqa: E402
+
+__all__ = ["GAN", "losses", "networks", "__version__"]

@@ -1,0 +1,425 @@
+"""`kgan.GAN`: a Keras model that trains a generator against a discriminator."""
+
+import numpy as np
+import keras
+import tensorflow as tf
+from keras import ops
+
+from kgan import losses as losses_lib
+
+# Real data may sit this far outside [-1, 1] (resampling round-off) before it is rejected.
+RANGE_TOLERANCE = 1e-3
+
+
+def _check_positive_int(value, name):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"`{name}` must be a positive integer; got {value!r}.")
+    return int(value)
+
+
+def _check_non_negative(value, name):
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        value = -1.0
+    if not value >= 0.0:
+        raise ValueError(f"`{name}` must be a number >= 0; got {value!r}.")
+    return value
+
+
+@keras.saving.register_keras_serializable(package="kgan")
+class GAN(keras.Model):
+    """A generative adversarial network trained with `fit`.
+
+    Any pair of Keras models works: the generator maps noise
+    `[batch, latent_dim]` to samples (e.g. images in [-1, 1]) and the
+    discriminator maps samples to logits `[batch]` or `[batch, 1]`. Each
+    `fit` step runs the generator once; its output feeds both the
+    discriminator loss and the generator loss, each with its own tape and
+    optimizer.
+
+    Args:
+        generator: Keras model, noise -> samples.
+        discriminator: Keras model, samples -> logits.
+        latent_dim: size of the noise vector; inferred from the generator's
+            input when `None`.
+        d_steps: discriminator (critic) updates per generator update; the
+            extra updates reuse the same real batch with fresh noise.
+        gp_weight: weight of the WGAN-GP gradient penalty (0 disables it).
+        r1_weight: weight `gamma` of the R1 penalty, applied as
+            `gamma / 2 * E[|grad D(x)|^2]` on real data (0 disables it).
+        seed: seed of the noise drawn during training (`None`: drawn from
+            Keras' global seed, so `keras.utils.set_random_seed` applies).
+
+    Example:
+
+    ```python
+    generator, discriminator = kgan.networks.get("dcgan", image_shape=(8, 8, 1), latent_dim=32)
+    gan = kgan.GAN(generator, discriminator, latent_dim=32)
+    gan.compile(loss="non_saturating")
+    gan.fit(kgan.datasets.load("digits", batch_size=64), epochs=5)
+    images = gan.generate(16, seed=0)  # numpy, [16, 8, 8, 1], in [-1, 1]
+    gan.save("digits.keras")
+    ```
+    """
+
+    def __init__(self, generator, discriminator, latent_dim=None, d_steps=1, gp_weight=0.0,
+                 r1_weight=0.0, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        for value, name in ((generator, "generator"), (discriminator, "discriminator")):
+            if not isinstance(value, keras.layers.Layer):
+                raise ValueError(f"`{name}` must be a Keras model; got {type(value).__name__}.")
+        if latent_dim is None:
+            latent_dim = self._infer_latent_dim(generator)
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = _check_positive_int(latent_dim, "latent_dim")
+        self.d_steps = _check_positive_int(d_steps, "d_steps")
+        self.gp_weight = _check_non_negative(gp_weight, "gp_weight")
+        self.r1_weight = _check_non_negative(r1_weight, "r1_weight")
+        if seed is not None:
+            seed = _check_positive_int(seed + 1, "seed") - 1
+        self.seed = seed
+        self.sample_shape = self._check_networks()
+
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self.d_real_tracker = keras.metrics.Mean(name="d_real")
+        self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
+        self.penalty_tracker = (
+            keras.metrics.Mean(name="penalty") if self.gp_weight or self.r1_weight else None
+        )
+        # train_step never calls self(...): mark built so saving does not warn.
+        self.built = True
+
+    @staticmethod
+    def _infer_latent_dim(generator):
+        try:
+            shape = generator.inputs[0].shape
+        except (AttributeError, IndexError, TypeError, ValueError):
+            shape = None
+        if shape is None or len(shape) != 2 or shape[1] is None:
+            raise ValueError(
+                "`latent_dim` could not be inferred from the generator's input; pass it explicitly."
+            )
+        return int(shape[1])
+
+    def _check_networks(self):
+        """Runs both networks on a tiny batch; returns the sample shape."""
+        z = ops.zeros((2, self.latent_dim))
+        try:
+            samples = self.generator(z, training=False)
+        except Exception as error:  # a shape mismatch surfaces as many error types
+            raise ValueError(
+                f"`latent_dim`={self.latent_dim} does not match the generator: calling it on "
+                f"noise of shape (batch, {self.latent_dim}) failed with: {error}"
+            ) from None
+        sample_shape = tuple(int(d) for d in samples.shape[1:])
+        try:
+            logits = self.discriminator(samples, training=False)
+        except Exception as error:
+            raise ValueError(
+                f"`discriminator` cannot take the generator's output of shape "
+                f"(batch, {', '.join(map(str, sample_shape))}): {error}"
+            ) from None
+        if tuple(logits.shape) not in ((2,), (2, 1)):
+            raise ValueError(
+                "`discriminator` must return one logit per example, shape (batch,) or "
+                f"(batch, 1); got shape (batch, {', '.join(map(str, logits.shape[1:]))})."
+            )
+        return sample_shape
+
+    # ------------------------------------------------------------------ compile
+
+    def compile(self, g_optimizer=None, d_optimizer=None, loss="non_saturating", **kwargs):
+        """Configures the two optimizers and the adversarial loss.
+
+        Args:
+            g_optimizer: generator optimizer (instance, name or config);
+                default Adam(learning_rate=2e-4, beta_1=0.5) as in DCGAN.
+            d_optimizer: discriminator optimizer, same default.
+            loss: a name from `kgan.losses.names()` ("non_saturating",
+                "minimax", "least_squares", "hinge", "wasserstein") or a pair
+                `(generator_loss(fake_logits), discriminator_loss(real_logits, fake_logits))`.
+            **kwargs: passed to `keras.Model.compile` (`jit_compile`,
+                `run_eagerly`, `steps_per_execution`).
+        """
+        for name in ("optimizer", "metrics", "loss_weights"):
+            if name in kwargs:
+                raise ValueError(
+                    f"GAN.compile takes `g_optimizer`, `d_optimizer` and `loss`, not `{name}`."
+                )
+        self.generator_loss_fn, self.discriminator_loss_fn = losses_lib.get(loss)
+        self.adversarial_loss = loss
+        self.g_optimizer = self._get_optimizer(g_optimizer, "g_optimizer")
+        self.d_optimizer = self._get_optimizer(d_optimizer, "d_optimizer")
+        if self.g_optimizer is self.d_optimizer:
+            raise ValueError("`g_optimizer` and `d_optimizer` must be two optimizer instances.")
+        super().compile(optimizer=None, **kwargs)
+        # Build the slots now, each over its own network's weights only.
+        self.g_optimizer.build(self.generator.trainable_variables)
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+
+    @staticmethod
+    def _get_optimizer(optimizer, name):
+        if optimizer is None:
+            return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
+        try:
+            return keras.optimizers.get(optimizer)
+        except ValueError:
+            raise ValueError(
+                f"`{name}` must be a Keras optimizer, its name or its config; got {optimizer!r}."
+            ) from None
+
+    def get_compile_config(self):
+        if not getattr(self, "compiled", False):
+            return {}
+        if isinstance(self.adversarial_loss, str):
+            loss = self.adversarial_loss
+        else:
+            loss = [keras.saving.serialize_keras_object(fn) for fn in self.adversarial_loss]
+        return {
+            "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
+            "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
+            "loss": loss,
+        }
+
+    def compile_from_config(self, config):
+        if isinstance(config["loss"], str):
+            loss = config["loss"]
+        else:
+            loss = tuple(keras.saving.deserialize_keras_object(fn) for fn in config["loss"])
+        self.compile(
+            g_optimizer=keras.saving.deserialize_keras_object(config["g_optimizer"]),
+            d_optimizer=keras.saving.deserialize_keras_object(config["d_optimizer"]),
+            loss=loss,
+        )
+
+    # --------------------------------------------------------------- training
+
+    @property
+    def metrics(self):
+        trackers = [self.d_loss_tracker, self.g_loss_tracker, self.d_real_tracker,
+                    self.d_fake_tracker]
+        if self.penalty_tracker is not None:
+            trackers.append(self.penalty_tracker)
+        return trackers
+
+    def sample_noise(self, batch_size):
+        """Draws training noise `[batch_size, latent_dim]` from the model's seed."""
+        return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+
+    def discriminator_loss(self, real, fake, real_logits, fake_logits):
+        """The discriminator's loss: adversarial term plus enabled penalties.
+
+        Returns `(loss, penalty)`. Subclasses add terms here (e.g. a class loss).
+        """
+        loss = self.discriminator_loss_fn(real_logits, fake_logits)
+        penalty = 0.0
+        if self.gp_weight:
+            penalty += self.gp_weight * losses_lib.gradient_penalty(
+                self.discriminator, real, fake, seed=self.seed_generator
+            )
+        if self.r1_weight:
+            penalty += 0.5 * self.r1_weight * losses_lib.r1_penalty(self.discriminator, real)
+        regularization = sum(self.discriminator.losses) if self.discriminator.losses else 0.0
+        return loss + penalty + regularization, penalty
+
+    def generator_loss(self, fake_logits):
+        """The generator's loss. Subclasses add terms here."""
+        loss = self.generator_loss_fn(fake_logits)
+        if self.generator.losses:
+            loss += sum(self.generator.losses)
+        return loss
+
+    def unpack_data(self, data):
+        """Returns the real samples of a batch (`x` or `(x, ...)`)."""
+        if isinstance(data, (tuple, list)):
+            data = data[0]
+        return data
+
+    def train_step(self, data):
+        real = self.unpack_data(data)
+        batch_size = ops.shape(real)[0]
+
+        # 1. Extra critic updates (d_steps > 1, as in WGAN): the discriminator
+        #    alone learns to tell the real batch from fresh fakes.
+        for _ in range(self.d_steps - 1):
+            fake = self.generator(self.sample_noise(batch_size), training=True)
+            with tf.GradientTape() as d_tape:
+                real_logits = self.discriminator(real, training=True)
+                fake_logits = self.discriminator(fake, training=True)
+                d_loss, _ = self.discriminator_loss(real, fake, real_logits, fake_logits)
+            d_grads = d_tape.gradient(d_loss, self.discriminator.trainable_weights)
+            self.d_optimizer.apply(d_grads, self.discriminator.trainable_weights)
+
+        # 2. One generator forward pass, recorded by both tapes.
+        z = self.sample_noise(batch_size)
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+            fake = self.generator(z, training=True)
+
+            # 3. The discriminator scores the real batch and the fakes.
+            real_logits = self.discriminator(real, training=True)
+            fake_logits = self.discriminator(fake, training=True)
+
+            # 4. The generator wants its fakes scored as real.
+            g_loss = self.generator_loss(fake_logits)
+
+            # 5. The discriminator wants real scored real and fake scored fake.
+            #    Its penalties see the fakes as constants, so the generator's
+            #    tape need not record them.
+            with g_tape.stop_recording():
+                d_loss, penalty = self.discriminator_loss(
+                    real, ops.stop_gradient(fake), real_logits, fake_logits
+                )
+
+        # 6. Both networks step from the same point: each tape's gradient
+        #    reaches only its own network's weights.
+        g_grads = g_tape.gradient(g_loss, self.generator.trainable_weights)
+        d_grads = d_tape.gradient(d_loss, self.discriminator.trainable_weights)
+        self.g_optimizer.apply(g_grads, self.generator.trainable_weights)
+        self.d_optimizer.apply(d_grads, self.discriminator.trainable_weights)
+
+        # 7. Report running means for the progress bar and the logs.
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        self.d_real_tracker.update_state(ops.mean(real_logits))
+        self.d_fake_tracker.update_state(ops.mean(fake_logits))
+        if self.penalty_tracker is not None:
+            self.penalty_tracker.update_state(penalty)
+        return {m.name: m.result() for m in self.metrics}
+
+    def fit(self, x=None, *args, **kwargs):
+        """`keras.Model.fit`, after checking the data against the networks.
+
+        Arrays are checked whole; for a `tf.data.Dataset` the element spec and
+        the first batch are checked (finite values in [-1, 1], shape matching
+        the generator's output).
+        """
+        if not getattr(self, "compiled", False):
+            raise ValueError("Call `GAN.compile()` before `fit()`.")
+        self.check_data(x)
+        return super().fit(x, *args, **kwargs)
+
+    def check_data(self, x):
+        """Raises `ValueError` if `x` cannot be the real data of this GAN."""
+        if isinstance(x, tf.data.Dataset):
+            spec = x.element_spec
+            if isinstance(spec, (tuple, list)):
+                spec = spec[0]
+            if not isinstance(spec, tf.TensorSpec):
+                raise ValueError(
+                    f"`x`: dataset elements must be a tensor or a tuple (samples, ...); got {spec}."
+                )
+            self._check_shape_dtype(spec.shape, spec.dtype, batched=True)
+            first = next(iter(x.take(1)), None)
+            if first is None:
+                raise ValueError("`x`: the dataset is empty.")
+            self._check_values(np.asarray(self.unpack_data(first)))
+        elif isinstance(x, (np.ndarray, tf.Tensor)) or (
+            isinstance(x, (tuple, list)) and x and isinstance(x[0], (np.ndarray, tf.Tensor))
+        ):
+            array = np.asarray(self.unpack_data(x))
+            self._check_shape_dtype(array.shape, tf.as_dtype(array.dtype), batched=True)
+            if array.shape[0] == 0:
+                raise ValueError("`x` is empty.")
+            self._check_values(array)
+        elif x is None:
+            raise ValueError("`x` is required: real samples as an array or a tf.data.Dataset.")
+
+    def _check_shape_dtype(self, shape, dtype, batched):
+        expected = (None,) + self.sample_shape
+        shape = tf.TensorShape(shape)
+        if shape.rank != len(expected) or not shape.is_compatible_with(expected):
+            raise ValueError(
+                f"`x`: expected real samples of shape (batch, "
+                f"{', '.join(map(str, self.sample_shape))}) like the generator's output; "
+                f"got shape {tuple(shape.as_list())}."
+            )
+        if not dtype.is_floating:
+            raise ValueError(
+                f"`x`: expected floating-point samples scaled to [-1, 1]; got dtype "
+                f"{dtype.name} (scale uint8 images with x / 127.5 - 1)."
+            )
+
+    @staticmethod
+    def _check_values(array):
+        if array.size == 0:
+            raise ValueError("`x`: the first batch is empty.")
+        if not np.all(np.isfinite(array)):
+            raise ValueError("`x`: the real samples contain NaN or infinite values.")
+        low, high = float(array.min()), float(array.max())
+        if low < -1 - RANGE_TOLERANCE or high > 1 + RANGE_TOLERANCE:
+            raise ValueError(
+                f"`x`: expected real samples in [-1, 1]; got values in [{low:g}, {high:g}] "
+                "(scale uint8 images with x / 127.5 - 1)."
+            )
+
+    # --------------------------------------------------------------- sampling
+
+    def call(self, z, training=False):
+        return self.generator(z, training=training)
+
+    def generate(self, n_or_z, seed=None, batch_size=256):
+        """Generates samples as a NumPy array, in the generator's range.
+
+        Args:
+            n_or_z: a number of samples, or noise `[n, latent_dim]`.
+            seed: int seed for the noise when `n_or_z` is a number.
+            batch_size: samples per generator call.
+
+        Returns:
+            `np.ndarray` `[n, *sample_shape]`.
+        """
+        if isinstance(n_or_z, (int, np.integer)) and not isinstance(n_or_z, bool):
+            n = _check_positive_int(n_or_z, "n")
+            z = ops.convert_to_numpy(keras.random.normal((n, self.latent_dim), seed=seed))
+        else:
+            z = np.asarray(n_or_z, dtype="float32")
+            if z.ndim != 2 or z.shape[1] != self.latent_dim or z.shape[0] < 1:
+                raise ValueError(
+                    f"`z` must have shape (n, {self.latent_dim}) with n >= 1; got {z.shape}."
+                )
+        batch_size = _check_positive_int(batch_size, "batch_size")
+        chunks = [
+            ops.convert_to_numpy(self.generator(z[i:i + batch_size], training=False))
+            for i in range(0, len(z), batch_size)
+        ]
+        return np.concatenate(chunks)
+
+    # ---------------------------------------------------------- serialization
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "generator": keras.saving.serialize_keras_object(self.generator),
+            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
+            "latent_dim": self.latent_dim,
+            "d_steps": self.d_steps,
+            "gp_weight": self.gp_weight,
+            "r1_weight": self.r1_weight,
+            "seed": self.seed,
+        })
+        return config
+
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        # Saved so a reloaded GAN continues the same noise stream.
+        store["seed_generator_state"] = self.seed_generator.state
+
+    def load_own_variables(self, store):
+        if "seed_generator_state" in store:
+            self.seed_generator.state.assign(store["seed_generator_state"])
+        own = self._trainable_variables + self._non_trainable_variables
+        for i, variable in enumerate(own):
+            variable.assign(store[str(i)])
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        for key in ("generator", "discriminator"):
+            config[key] = keras.saving.deserialize_keras_object(
+                config[key], custom_objects=custom_objects
+            )
+        return cls(**config)
