@@ -300,6 +300,9 @@ class GAN(keras.Model):
         if not getattr(self, "compiled", False):
             raise ValueError("Call `GAN.compile()` before `fit()`.")
         self.check_data(x)
+        if isinstance(x, tf.data.Dataset):
+            # A dataset shuffles itself; Keras warns when asked to shuffle it.
+            kwargs.setdefault("shuffle", False)
         return super().fit(x, *args, **kwargs)
 
     def check_data(self, x):
