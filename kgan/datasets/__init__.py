@@ -1,0 +1,271 @@
+"""Image datasets for GAN training, as batched `tf.data.Dataset`s.
+
+Every source yields float32 images of shape `[batch, height, width, channels]`
+scaled to `[-1, 1]` (the range of a `tanh` generator), optionally with int32
+class labels. Sources:
+
+- `"digits"`: scikit-learn's bundled 1,797 8x8 handwritten digits. Needs no
+  download, so it is the default and works offline.
+- A local path: a directory of MNIST-style IDX files
+  (`train-images-idx3-ubyte[.gz]`, `t10k-images.idx3-ubyte`, ... with their
+  matching `*-labels-idx1-ubyte` files), a single IDX images file, or a
+  directory of png/jpg/jpeg/bmp/gif images (class sub-folders give labels).
+- Any tensorflow-datasets name (`"mnist"`, `"fashion_mnist"`, `"cifar10"`,
+  ...), if `tensorflow-datasets` is installed and the data is on disk or can
+  be downloaded.
+
+Example:
+
+```python
+import kgan.datasets
+
+ds = kgan.datasets.load("digits", batch_size=64, image_size=16, seed=0)
+images = next(iter(ds))  # float32, shape [64, 16, 16, 1], values in [-1, 1]
+```
+"""
+
+import os
+import pathlib
+
+import numpy as np
+import tensorflow as tf
+
+from kgan.datasets import _common
+from kgan.datasets.digits import NAME as _DIGITS
+from kgan.datasets.digits import load_digits_source
+from kgan.datasets.idx import find_images_files, load_idx_source, read_idx
+from kgan.datasets.images import IMAGE_EXTENSIONS, find_image_files
+from kgan.datasets.images import load_image_folder_source
+from kgan.datasets.tfds_source import DatasetUnavailableError
+
+__all__ = [
+    "DatasetUnavailableError",
+    "available",
+    "load",
+    "load_arrays",
+    "read_idx",
+]
+
+_BUILTIN = (_DIGITS,)
+_TFDS_EXAMPLES = "'mnist', 'fashion_mnist', 'cifar10'"
+
+
+def available() -> list:
+    """Returns the names of the built-in datasets, which need no download.
+
+    Besides these names, `load` and `load_arrays` accept a local path (a
+    directory of IDX or image files, or a single IDX images file) and any
+    tensorflow-datasets name such as `"mnist"` or `"cifar10"`.
+
+    Returns:
+        A list of names, e.g. `["digits"]`.
+    """
+    return list(_BUILTIN)
+
+
+def _unknown_name_error(name, tfds_installed):
+    message = (
+        f"Unknown dataset {name!r} for `name_or_path`: it is not a built-in "
+        "name, not an existing file or directory, and not a "
+        f"tensorflow-datasets name. Built-in datasets: {available()}. A local "
+        "path (a directory of IDX or image files, or an IDX images file) or a "
+        f"tensorflow-datasets name (e.g. {_TFDS_EXAMPLES}) also works."
+    )
+    if not tfds_installed:
+        message += (
+            " (tensorflow-datasets is not installed: "
+            "`pip install tensorflow-datasets` to use its names.)"
+        )
+    return ValueError(message)
+
+
+def _looks_like_path(text):
+    return (
+        text.startswith(("/", ".", "~"))
+        or "\\" in text
+        or os.path.splitext(text)[1].lower() in IMAGE_EXTENSIONS + (".gz",)
+        or "ubyte" in text
+    )
+
+
+def _local_source(path, image_size):
+    if path.is_file():
+        return load_idx_source([path], image_size)
+    idx_files = find_images_files(path)
+    if idx_files:
+        return load_idx_source(idx_files, image_size)
+    image_files = find_image_files(path)
+    if image_files:
+        return load_image_folder_source(path, image_files, image_size)
+    raise ValueError(
+        f"`name_or_path` {str(path)!r} holds no IDX images files "
+        "(*-images-idx3-ubyte or *-images.idx3-ubyte, optionally .gz) and no "
+        f"image files ({', '.join(IMAGE_EXTENSIONS)}, searched recursively)."
+    )
+
+
+def _resolve(name_or_path, image_size, data_dir, split):
+    if isinstance(name_or_path, os.PathLike):
+        text, explicit_path = os.fspath(name_or_path), True
+    elif isinstance(name_or_path, str):
+        text, explicit_path = name_or_path, False
+    else:
+        raise ValueError(
+            "`name_or_path` must be a dataset name or a path (str or "
+            f"os.PathLike), got {type(name_or_path).__name__}: {name_or_path!r}."
+        )
+    if not explicit_path and text == _DIGITS:
+        return load_digits_source(image_size)
+
+    path = pathlib.Path(text).expanduser()
+    if text and path.exists():
+        return _local_source(path, image_size)
+    if explicit_path or _looks_like_path(text):
+        raise ValueError(f"`name_or_path` {text!r} does not exist.")
+
+    from kgan.datasets import tfds_source
+
+    tfds = tfds_source.import_tfds()
+    if tfds is None or not text or not tfds_source.is_known(tfds, text):
+        raise _unknown_name_error(text, tfds_installed=tfds is not None)
+    return tfds_source.load_tfds_source(tfds, text, image_size, data_dir, split)
+
+
+def _check_flag(name, value):
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"`{name}` must be True or False, got {value!r}.")
+
+
+def _check_common(image_size, split):
+    _common.check_image_size(image_size)
+    if not isinstance(split, str) or not split:
+        raise ValueError(f"`split` must be a non-empty string, got {split!r}.")
+
+
+def load(
+    name_or_path="digits",
+    batch_size=64,
+    image_size=None,
+    labels=False,
+    shuffle=True,
+    seed=None,
+    data_dir=None,
+    split="train",
+) -> tf.data.Dataset:
+    """Loads an image dataset as a shuffled, batched `tf.data.Dataset`.
+
+    Images come out as float32 `[batch_size, height, width, channels]` scaled
+    to `[-1, 1]`. Every batch is full (the last partial batch of an epoch is
+    dropped), and the order is reshuffled each epoch. In-memory sources
+    (digits, IDX files) are converted and resized once when `load` is called;
+    image folders and tensorflow-datasets are decoded on the fly in parallel.
+    All arguments are checked here, so mistakes surface before training.
+
+    Args:
+        name_or_path: `"digits"` (scikit-learn's 8x8 digits, offline), a local
+            path (a directory of IDX files, a single IDX images file, or a
+            directory of png/jpg/jpeg/bmp/gif images, searched recursively),
+            or a tensorflow-datasets name such as `"mnist"` or `"cifar10"`.
+            In an image directory where every image sits in a sub-folder, the
+            label is the index of the sub-folder in sorted order; the images
+            have 1 channel if all are grayscale, else 3.
+        batch_size: Positive int, at most the number of examples.
+        image_size: None to keep the source's native size, or an int `S >= 4`
+            to resize every image to `S x S` (bilinear, antialiased when
+            shrinking).
+        labels: If True, the dataset yields `(images, labels)` with int32
+            labels of shape `[batch_size]`. The source must have labels.
+        shuffle: Whether to shuffle the examples (reshuffled every epoch).
+        seed: Optional int making the shuffle order reproducible.
+        data_dir: tensorflow-datasets data directory (default: tfds's own,
+            `$TFDS_DATA_DIR` or `~/tensorflow_datasets`). Ignored for other
+            sources.
+        split: tensorflow-datasets split, e.g. `"train"`, `"test"` or
+            `"train[:10%]"`. Ignored for other sources, which are used whole.
+
+    Returns:
+        A prefetched `tf.data.Dataset` of images, or of `(images, labels)`.
+
+    Raises:
+        ValueError: for a bad argument, a path that does not exist or holds
+            no images, an unknown name, a corrupted IDX file, or
+            `labels=True` for a source without labels.
+        DatasetUnavailableError: (a `RuntimeError`) if a tensorflow-datasets
+            dataset is not on disk and cannot be downloaded.
+
+    Example:
+
+    ```python
+    ds = kgan.datasets.load("digits", batch_size=32, image_size=16, seed=0)
+    for images in ds.take(1):
+        print(images.shape)  # (32, 16, 16, 1)
+
+    ds = kgan.datasets.load("/data/mnist", batch_size=128, labels=True)
+    images, labels = next(iter(ds))  # (128, 28, 28, 1), (128,) int32
+    ```
+    """
+    _common.check_batch_size(batch_size)
+    _check_common(image_size, split)
+    _check_flag("labels", labels)
+    _check_flag("shuffle", shuffle)
+    if seed is not None and not _common.is_int(seed):
+        raise ValueError(f"`seed` must be None or an integer, got {seed!r}.")
+    labels, shuffle = bool(labels), bool(shuffle)
+
+    source = _resolve(name_or_path, image_size, data_dir, split)
+    if labels and not source.has_labels:
+        raise ValueError(
+            f"`labels=True` but {source.description} has no labels. "
+            f"{source.labels_hint}"
+        )
+    if source.num_examples is not None and batch_size > source.num_examples:
+        raise ValueError(
+            f"`batch_size`={batch_size} is larger than the number of examples "
+            f"in {source.description}: there are {source.num_examples}, and "
+            "incomplete batches are dropped."
+        )
+
+    if source.images is not None:
+        ds = _common.in_memory_dataset(
+            source.images, source.labels, batch_size, shuffle, seed, labels
+        )
+    else:
+        ds = source.stream(batch_size, shuffle, seed, labels, True)
+    return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def load_arrays(
+    name_or_path="digits", image_size=None, data_dir=None, split="train"
+) -> "tuple[np.ndarray, np.ndarray | None]":
+    """Loads a whole dataset into numpy arrays, in the source's order.
+
+    Args:
+        name_or_path: As for `load`.
+        image_size: As for `load`.
+        data_dir: As for `load`.
+        split: As for `load`.
+
+    Returns:
+        `(images, labels)`: float32 images `[N, H, W, C]` in `[-1, 1]`, and
+        int32 labels `[N]`, or None if the source has no labels.
+
+    Example:
+
+    ```python
+    images, labels = kgan.datasets.load_arrays("digits")
+    images.shape, labels[:3]  # (1797, 8, 8, 1), [0, 1, 2]
+    ```
+    """
+    _check_common(image_size, split)
+    source = _resolve(name_or_path, image_size, data_dir, split)
+    if source.images is not None:
+        return source.images, source.labels
+
+    ds = source.stream(256, False, None, source.has_labels, False)
+    if source.has_labels:
+        parts = list(ds.as_numpy_iterator())
+        images = np.concatenate([x for x, _ in parts])
+        labels = np.concatenate([y for _, y in parts]).astype(np.int32)
+        return images.astype(np.float32), labels
+    images = np.concatenate(list(ds.as_numpy_iterator()))
+    return images.astype(np.float32), None
