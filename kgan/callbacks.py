@@ -77,6 +77,9 @@ class SampleGrid(keras.callbacks.Callback):
             (1-based, >= 1).
         scale: Integer nearest-neighbour upscaling of each tile (>= 1), for
             small images.
+        padding: Pixels between tiles and around the grid (>= 0).
+        pad_value: Gray level (0-255) of the padding; mid-gray keeps tiles
+            apart on dark or light backgrounds.
         filename: File name template, formatted with the 1-based
             ``epoch``. Must be a plain file name.
 
@@ -103,6 +106,8 @@ class SampleGrid(keras.callbacks.Callback):
         seed=0,
         every=1,
         scale=1,
+        padding=1,
+        pad_value=128,
         filename="epoch_{epoch:04d}.png",
     ):
         super().__init__()
@@ -116,6 +121,8 @@ class SampleGrid(keras.callbacks.Callback):
         self.seed = seed
         self.every = _check_int("every", every, 1)
         self.scale = _check_int("scale", scale, 1)
+        self.padding = _check_int("padding", padding, 0)
+        self.pad_value = pad_value
         if not isinstance(filename, str):
             raise ValueError(f"`filename` must be a string, got {filename!r}.")
         try:
@@ -190,7 +197,8 @@ class SampleGrid(keras.callbacks.Callback):
         samples = np.asarray(self.model.generate(z))
         path = os.path.join(self.out_dir, self.filename.format(epoch=epoch))
         path = _images.save_image_grid(
-            samples, path, cols=self.cols, scale=self.scale
+            samples, path, cols=self.cols, scale=self.scale, padding=self.padding,
+            pad_value=self.pad_value,
         )
         self.paths.append(path)
         return path
