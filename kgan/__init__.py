@@ -6,7 +6,17 @@ Train with `fit`, watch sample grids and a GIF, save and reload with
 
 __version__ = "0.1.0"
 
-from kgan import losses, networks  # noqa: E402
+from kgan import callbacks, datasets, images, losses, networks  # noqa: E402
+from kgan.export import export_generator  # noqa: E402
 from kgan.models import GAN  # noqa: E402
 
-__all__ = ["GAN", "losses", "networks", "__version__"]
+__all__ = [
+    "GAN",
+    "callbacks",
+    "datasets",
+    "export_generator",
+    "images",
+    "losses",
+    "networks",
+    "__version__",
+]

@@ -1,0 +1,162 @@
+"""The `kgan` command line, end to end on the offline default data."""
+
+import csv
+import json
+import os
+import subprocess
+import sys
+
+import imageio.v3 as iio
+import keras
+import numpy as np
+import pytest
+
+from kgan import cli, images
+
+KGAN = [sys.executable, "-m", "kgan"]
+
+
+@pytest.fixture(scope="session")
+def default_run(tmp_path_factory):
+    """`kgan train` with every default, run once as a user would."""
+    out = tmp_path_factory.mktemp("runs") / "digits"
+    result = subprocess.run(KGAN + ["train", "--out", str(out), "--seed", "0"],
+                            capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out, result
+
+
+def digit_classifier():
+    """Logistic regression on the same offline digits, 8x8 in [-1, 1]."""
+    from sklearn.datasets import load_digits
+    from sklearn.linear_model import LogisticRegression
+
+    digits = load_digits()
+    x = digits.images.reshape(len(digits.images), -1) / 8.0 - 1.0
+    return LogisticRegression(max_iter=3000).fit(x, digits.target)
+
+
+def recognisability(classifier, uint8_images):
+    """Mean classifier confidence and the number of distinct digits seen."""
+    x = uint8_images.reshape(len(uint8_images), -1).astype("float32") / 127.5 - 1.0
+    probabilities = classifier.predict_proba(x)
+    return probabilities.max(axis=1).mean(), len(set(probabilities.argmax(axis=1)))
+
+
+def read_grid_tiles(path, n=cli.DEFAULTS["num_samples"], side=8):
+    grid = iio.imread(path)
+    if grid.ndim == 2:
+        grid = grid[..., None]
+    return images.split_grid(grid, n, (side, side, 1), scale=32 // side)
+
+
+def test_default_run_writes_every_artifact(default_run):
+    out, result = default_run
+    epochs = cli.DEFAULTS["epochs"]
+    assert "Epoch 1/" in result.stdout  # Keras' progress output
+    grids = sorted(os.listdir(out / "samples"))
+    assert grids == [f"epoch_{i:04d}.png" for i in range(1, epochs + 1)]
+    assert len(iio.imread(out / "training.gif", index=None)) == epochs
+    with open(out / "history.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == epochs
+    assert {"d_loss", "g_loss", "d_real", "d_fake"} <= set(rows[0])
+    assert all(np.isfinite(float(row["d_loss"])) for row in rows)
+    plot = iio.imread(out / "losses.png")
+    assert plot.ndim == 3 and plot.std() > 1  # a drawn plot, not a blank canvas
+    run = json.loads((out / "run.json").read_text())
+    assert run["data"] == "digits" and run["image_shape"] == [8, 8, 1]
+
+
+def test_default_run_learns_recognisable_digits(default_run):
+    out, _ = default_run
+    classifier = digit_classifier()
+    first = read_grid_tiles(out / "samples" / "epoch_0001.png")
+    last = read_grid_tiles(out / "samples" / f"epoch_{cli.DEFAULTS['epochs']:04d}.png")
+    first_confidence, _ = recognisability(classifier, first)
+    confidence, classes = recognisability(classifier, last)
+    noise = np.random.default_rng(0).integers(0, 256, last.shape, dtype=np.uint8)
+    noise_confidence, _ = recognisability(classifier, noise)
+    # Real digits score about 0.96 here, uniform noise about 0.6.
+    assert confidence > 0.75 and confidence > noise_confidence + 0.1
+    assert confidence > first_confidence
+    assert classes >= 9  # no mode collapse onto a few digits
+
+
+def test_saved_model_and_keras_file_agree(default_run):
+    import tensorflow as tf
+
+    out, _ = default_run
+    gan = keras.models.load_model(out / "gan.keras", safe_mode=True)
+    z = np.random.default_rng(3).normal(size=(5, gan.latent_dim)).astype("float32")
+    served = tf.saved_model.load(str(out / "saved_model")).signatures["serving_default"]
+    served_images = served(z=tf.constant(z))["images"].numpy()
+    expected = images.to_uint8(gan.generate(z))
+    assert served_images.dtype == np.uint8 and served_images.shape == (5, 8, 8, 1)
+    assert np.abs(served_images.astype(int) - expected.astype(int)).max() <= 1
+
+
+def test_sample_writes_uint8_images(default_run, tmp_path):
+    out, _ = default_run
+    target = tmp_path / "samples.npz"
+    assert cli.main(["sample", str(out), "--n", "12", "--seed", "4", "--out", str(target)]) == 0
+    assert cli.main(["sample", str(out), "--n", "12", "--seed", "4",
+                     "--out", str(tmp_path / "again")]) == 0
+    first = np.load(target)["images"]
+    assert first.dtype == np.uint8 and first.shape == (12, 8, 8, 1)
+    np.testing.assert_array_equal(first, np.load(tmp_path / "again.npz")["images"])
+    classifier = digit_classifier()
+    confidence, _ = recognisability(classifier, first)
+    assert confidence > 0.7
+
+
+def test_export_command(default_run, tmp_path):
+    import tensorflow as tf
+
+    out, _ = default_run
+    target = tmp_path / "export"
+    assert cli.main(["export", str(out), "--out", str(target)]) == 0
+    served = tf.saved_model.load(str(target)).signatures["serving_default"]
+    z = np.zeros((2, cli.DEFAULTS["latent_dim"]), "float32")
+    original = tf.saved_model.load(str(out / "saved_model")).signatures["serving_default"]
+    np.testing.assert_array_equal(served(z=tf.constant(z))["images"].numpy(),
+                                  original(z=tf.constant(z))["images"].numpy())
+    # A second export to the same place is refused unless asked.
+    assert cli.main(["export", str(out), "--out", str(target)]) == 2
+    assert cli.main(["export", str(out), "--out", str(target), "--overwrite"]) == 0
+
+
+def test_existing_run_directory_is_never_overwritten(default_run, capsys):
+    out, _ = default_run
+    before = {name: (out / name).stat().st_mtime_ns for name in os.listdir(out)}
+    assert cli.main(["train", "--out", str(out), "--epochs", "1"]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert {name: (out / name).stat().st_mtime_ns for name in os.listdir(out)} == before
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--model", "nope"], "unknown --model 'nope'; registered: dcgan"),
+    (["--data", "nope"], "Built-in datasets: ['digits']"),
+    (["--image-size", "9"], "b * 2**k"),
+    (["--loss", "nope"], "`loss`"),
+    (["--batch-size", "5000"], "`batch_size`=5000 is larger than the number of examples"),
+])
+def test_bad_train_arguments_fail_before_anything_is_written(tmp_path, capsys, argv, message):
+    out = tmp_path / "run"
+    assert cli.main(["train", "--out", str(out), "--epochs", "1"] + argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kgan train: error:") and message in err
+    assert not out.exists()
+
+
+def test_sample_and_export_need_a_run_directory(tmp_path, capsys):
+    assert cli.main(["sample", str(tmp_path), "--out", str(tmp_path / "x.npz")]) == 2
+    assert "is not a run directory" in capsys.readouterr().err
+    assert cli.main(["export", str(tmp_path), "--out", str(tmp_path / "e")]) == 2
+
+
+def test_help_lists_the_commands():
+    result = subprocess.run(KGAN + ["--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    for command in ("train", "sample", "export"):
+        assert command in result.stdout
