@@ -33,6 +33,18 @@ def test_fit_reports_gan_metrics(seeded):
     assert int(gan.d_optimizer.iterations) == 8
 
 
+def test_validation_data_and_evaluate_report_the_same_metrics(seeded):
+    gan = tiny_gan()
+    history = gan.fit(real_images(8), batch_size=4, epochs=1, verbose=0,
+                      validation_data=(real_images(8, seed=1),))
+    assert {"val_d_loss", "val_g_loss", "val_d_real", "val_d_fake"} <= set(history.history)
+    iterations = int(gan.g_optimizer.iterations)
+    results = gan.evaluate(real_images(8, seed=2), batch_size=4, verbose=0, return_dict=True)
+    assert set(results) == {"d_loss", "g_loss", "d_real", "d_fake"}
+    assert np.isfinite(results["d_loss"])
+    assert int(gan.g_optimizer.iterations) == iterations  # evaluation trains nothing
+
+
 def test_each_optimizer_updates_only_its_network(seeded):
     gan = tiny_gan()
     g_paths = {v.path for v in gan.generator.trainable_variables}

@@ -282,6 +282,19 @@ class GAN(keras.Model):
         self.d_optimizer.apply(d_grads, self.discriminator.trainable_weights)
 
         # 7. Report running means for the progress bar and the logs.
+        return self._update_metrics(d_loss, g_loss, real_logits, fake_logits, penalty)
+
+    def test_step(self, data):
+        # The same losses on held-out data (`evaluate`, `validation_data`), no updates.
+        real = self.unpack_data(data)
+        fake = self.generator(self.sample_noise(ops.shape(real)[0]), training=False)
+        real_logits = self.discriminator(real, training=False)
+        fake_logits = self.discriminator(fake, training=False)
+        d_loss, penalty = self.discriminator_loss(real, fake, real_logits, fake_logits)
+        g_loss = self.generator_loss(fake_logits)
+        return self._update_metrics(d_loss, g_loss, real_logits, fake_logits, penalty)
+
+    def _update_metrics(self, d_loss, g_loss, real_logits, fake_logits, penalty):
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
         self.d_real_tracker.update_state(ops.mean(real_logits))
