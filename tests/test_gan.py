@@ -299,6 +299,8 @@ def test_bad_constructor_and_compile_arguments():
         kgan.GAN(generator, discriminator, latent_dim=5)
     with pytest.raises(ValueError, match="`d_steps`"):
         kgan.GAN(generator, discriminator, d_steps=0)
+    with pytest.raises(ValueError, match="`seed`"):
+        kgan.GAN(generator, discriminator, seed="1")
     with pytest.raises(ValueError, match="`gp_weight`"):
         kgan.GAN(generator, discriminator, gp_weight=-1)
     with pytest.raises(ValueError, match="`generator` must be a Keras model"):

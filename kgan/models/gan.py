@@ -77,9 +77,11 @@ class GAN(keras.Model):
         self.d_steps = _check_positive_int(d_steps, "d_steps")
         self.gp_weight = _check_non_negative(gp_weight, "gp_weight")
         self.r1_weight = _check_non_negative(r1_weight, "r1_weight")
-        if seed is not None:
-            seed = _check_positive_int(seed + 1, "seed") - 1
-        self.seed = seed
+        if seed is not None and (
+            isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0
+        ):
+            raise ValueError(f"`seed` must be None or an integer >= 0; got {seed!r}.")
+        self.seed = None if seed is None else int(seed)
         self.sample_shape = self._check_networks()
 
         self.seed_generator = keras.random.SeedGenerator(seed)
