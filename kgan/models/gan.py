@@ -212,68 +212,95 @@ class GAN(keras.Model):
         """Draws training noise `[batch_size, latent_dim]` from the model's seed."""
         return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
 
-    def discriminator_loss(self, real, fake, real_logits, fake_logits):
+    # ------------------------------------------------------ hooks for variants
+    # A variant (conditional, text, ...) overrides these, never `train_step`.
+
+    def unpack_data(self, data):
+        """Splits a batch into `(real, condition)`; plain GANs have no condition."""
+        if isinstance(data, (tuple, list)):
+            data = data[0]
+        return data, None
+
+    def call_generator(self, z, condition, training=False):
+        """Runs the generator on noise (and the condition, in variants)."""
+        return self.generator(z, training=training)
+
+    def call_discriminator(self, samples, condition, training=False):
+        """Runs the discriminator; returns its raw output."""
+        return self.discriminator(samples, training=training)
+
+    def adversarial_logits(self, output):
+        """The real/fake logits within the discriminator's output."""
+        return output
+
+    def discriminator_loss(self, real, fake, real_output, fake_output, condition):
         """The discriminator's loss: adversarial term plus enabled penalties.
 
-        Returns `(loss, penalty)`. Subclasses add terms here (e.g. a class loss).
+        Returns `(loss, penalty)`. Variants add terms (e.g. a class loss).
         """
-        loss = self.discriminator_loss_fn(real_logits, fake_logits)
+        loss = self.discriminator_loss_fn(
+            self.adversarial_logits(real_output), self.adversarial_logits(fake_output)
+        )
         penalty = 0.0
-        if self.gp_weight:
-            penalty += self.gp_weight * losses_lib.gradient_penalty(
-                self.discriminator, real, fake, seed=self.seed_generator
-            )
-        if self.r1_weight:
-            penalty += 0.5 * self.r1_weight * losses_lib.r1_penalty(self.discriminator, real)
+        if self.gp_weight or self.r1_weight:
+            def critic(samples, training=True):
+                return self.adversarial_logits(
+                    self.call_discriminator(samples, condition, training=training)
+                )
+
+            if self.gp_weight:
+                penalty += self.gp_weight * losses_lib.gradient_penalty(
+                    critic, real, fake, seed=self.seed_generator
+                )
+            if self.r1_weight:
+                penalty += 0.5 * self.r1_weight * losses_lib.r1_penalty(critic, real)
         regularization = sum(self.discriminator.losses) if self.discriminator.losses else 0.0
         return loss + penalty + regularization, penalty
 
-    def generator_loss(self, fake_logits):
-        """The generator's loss. Subclasses add terms here."""
-        loss = self.generator_loss_fn(fake_logits)
+    def generator_loss(self, real_output, fake_output, condition):
+        """The generator's loss. Variants add terms (e.g. a class loss)."""
+        loss = self.generator_loss_fn(self.adversarial_logits(fake_output))
         if self.generator.losses:
             loss += sum(self.generator.losses)
         return loss
 
-    def unpack_data(self, data):
-        """Returns the real samples of a batch (`x` or `(x, ...)`)."""
-        if isinstance(data, (tuple, list)):
-            data = data[0]
-        return data
+    # ------------------------------------------------------------ the step
 
     def train_step(self, data):
-        real = self.unpack_data(data)
+        real, condition = self.unpack_data(data)
         batch_size = ops.shape(real)[0]
 
         # 1. Extra critic updates (d_steps > 1, as in WGAN): the discriminator
         #    alone learns to tell the real batch from fresh fakes.
         for _ in range(self.d_steps - 1):
-            fake = self.generator(self.sample_noise(batch_size), training=True)
+            fake = self.call_generator(self.sample_noise(batch_size), condition, training=True)
             with tf.GradientTape() as d_tape:
-                real_logits = self.discriminator(real, training=True)
-                fake_logits = self.discriminator(fake, training=True)
-                d_loss, _ = self.discriminator_loss(real, fake, real_logits, fake_logits)
+                real_output = self.call_discriminator(real, condition, training=True)
+                fake_output = self.call_discriminator(fake, condition, training=True)
+                d_loss, _ = self.discriminator_loss(
+                    real, fake, real_output, fake_output, condition
+                )
             d_grads = d_tape.gradient(d_loss, self.discriminator.trainable_weights)
             self.d_optimizer.apply(d_grads, self.discriminator.trainable_weights)
 
         # 2. One generator forward pass, recorded by both tapes.
         z = self.sample_noise(batch_size)
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
-            fake = self.generator(z, training=True)
+            fake = self.call_generator(z, condition, training=True)
 
             # 3. The discriminator scores the real batch and the fakes.
-            real_logits = self.discriminator(real, training=True)
-            fake_logits = self.discriminator(fake, training=True)
+            real_output = self.call_discriminator(real, condition, training=True)
+            fake_output = self.call_discriminator(fake, condition, training=True)
 
             # 4. The generator wants its fakes scored as real.
-            g_loss = self.generator_loss(fake_logits)
+            g_loss = self.generator_loss(real_output, fake_output, condition)
 
             # 5. The discriminator wants real scored real and fake scored fake.
             #    Its penalties see the fakes as constants, so the generator's
             #    tape need not record them.
             with g_tape.stop_recording():
                 d_loss, penalty = self.discriminator_loss(
-                    real, ops.stop_gradient(fake), real_logits, fake_logits
+                    real, ops.stop_gradient(fake), real_output, fake_output, condition
                 )
 
         # 6. Both networks step from the same point: each tape's gradient
@@ -284,23 +311,24 @@ class GAN(keras.Model):
         self.d_optimizer.apply(d_grads, self.discriminator.trainable_weights)
 
         # 7. Report running means for the progress bar and the logs.
-        return self._update_metrics(d_loss, g_loss, real_logits, fake_logits, penalty)
+        return self._update_metrics(d_loss, g_loss, real_output, fake_output, penalty)
 
     def test_step(self, data):
         # The same losses on held-out data (`evaluate`, `validation_data`), no updates.
-        real = self.unpack_data(data)
-        fake = self.generator(self.sample_noise(ops.shape(real)[0]), training=False)
-        real_logits = self.discriminator(real, training=False)
-        fake_logits = self.discriminator(fake, training=False)
-        d_loss, penalty = self.discriminator_loss(real, fake, real_logits, fake_logits)
-        g_loss = self.generator_loss(fake_logits)
-        return self._update_metrics(d_loss, g_loss, real_logits, fake_logits, penalty)
+        real, condition = self.unpack_data(data)
+        z = self.sample_noise(ops.shape(real)[0])
+        fake = self.call_generator(z, condition, training=False)
+        real_output = self.call_discriminator(real, condition, training=False)
+        fake_output = self.call_discriminator(fake, condition, training=False)
+        d_loss, penalty = self.discriminator_loss(real, fake, real_output, fake_output, condition)
+        g_loss = self.generator_loss(real_output, fake_output, condition)
+        return self._update_metrics(d_loss, g_loss, real_output, fake_output, penalty)
 
-    def _update_metrics(self, d_loss, g_loss, real_logits, fake_logits, penalty):
+    def _update_metrics(self, d_loss, g_loss, real_output, fake_output, penalty):
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
-        self.d_real_tracker.update_state(ops.mean(real_logits))
-        self.d_fake_tracker.update_state(ops.mean(fake_logits))
+        self.d_real_tracker.update_state(ops.mean(self.adversarial_logits(real_output)))
+        self.d_fake_tracker.update_state(ops.mean(self.adversarial_logits(fake_output)))
         if self.penalty_tracker is not None:
             self.penalty_tracker.update_state(penalty)
         return {m.name: m.result() for m in self.metrics}
@@ -334,11 +362,11 @@ class GAN(keras.Model):
             first = next(iter(x.take(1)), None)
             if first is None:
                 raise ValueError("`x`: the dataset is empty.")
-            self._check_values(np.asarray(self.unpack_data(first)))
+            self._check_values(np.asarray(self.unpack_data(first)[0]))
         elif isinstance(x, (np.ndarray, tf.Tensor)) or (
             isinstance(x, (tuple, list)) and x and isinstance(x[0], (np.ndarray, tf.Tensor))
         ):
-            array = np.asarray(self.unpack_data(x))
+            array = np.asarray(self.unpack_data(x)[0])
             self._check_shape_dtype(array.shape, tf.as_dtype(array.dtype), batched=True)
             if array.shape[0] == 0:
                 raise ValueError("`x` is empty.")
