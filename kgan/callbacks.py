@@ -35,7 +35,7 @@ import numpy as np
 
 from kgan import images as _images
 
-__all__ = ["SampleGrid", "TrainingGif"]
+__all__ = ["BackupAndResume", "NaNGuard", "SampleGrid", "TrainingGif"]
 
 
 _check_int = _images._check_int
@@ -59,8 +59,9 @@ class SampleGrid(keras.callbacks.Callback):
     """Saves a grid of generated samples from a fixed latent batch.
 
     A batch of latent vectors is drawn once, from `seed`, the first time
-    training begins (when the model's ``latent_dim`` is known) and kept in
-    the attribute ``z``; later calls to ``fit`` with the same callback reuse
+    training begins (when the model's ``latent_dim`` is known), kept in the
+    attribute ``z`` and saved to ``out_dir/latent.npy``; later calls to
+    ``fit``, and a new callback on the same `out_dir` (a resumed run), reuse
     it. Generating from the same ``z`` every time makes the grids of
     successive epochs directly comparable. At the end of every `every`-th
     epoch, ``model.generate(z)`` is tiled into a PNG written to
@@ -142,6 +143,11 @@ class SampleGrid(keras.callbacks.Callback):
         self.z = None
         self.paths = []
 
+    @property
+    def latent_path(self):
+        """Where the fixed latent batch is kept (`out_dir/latent.npy`)."""
+        return os.path.join(self.out_dir, "latent.npy")
+
     def _latent_dim(self):
         model = self.model
         if model is None:
@@ -163,11 +169,18 @@ class SampleGrid(keras.callbacks.Callback):
 
     def _ensure_z(self):
         latent_dim = self._latent_dim()
+        if self.z is None and os.path.isfile(self.latent_path):
+            # A resumed run keeps drawing the same samples.
+            self.z = np.load(self.latent_path)
         if self.z is None:
             rng = np.random.default_rng(self.seed)
             self.z = rng.standard_normal(
                 (self.num_samples, latent_dim)
             ).astype("float32")
+            os.makedirs(self.out_dir, exist_ok=True)
+            tmp = self.latent_path + ".tmp.npy"
+            np.save(tmp, self.z)
+            os.replace(tmp, self.latent_path)
         else:
             self.z = np.asarray(self.z, dtype="float32")
             if self.z.ndim != 2 or self.z.shape[1] != latent_dim:
@@ -282,3 +295,166 @@ class TrainingGif(keras.callbacks.Callback):
             os.path.join(self.out_dir, self.filename),
             duration=self.duration,
         )
+
+
+class BackupAndResume(keras.callbacks.Callback):
+    """Backs up the training state every epoch and resumes from it.
+
+    After each epoch the model's weights, both optimizers' slots and the
+    training noise state are written to `backup_dir` (atomically: a killed
+    process leaves the previous backup intact). When training begins and a
+    backup exists, it is restored and `fit` continues from the epoch after
+    it, so a crashed run started again with the same `fit(epochs=...)`
+    ends where an uninterrupted run would. Non-finite weights are never
+    backed up.
+
+    Args:
+        backup_dir: directory for `backup.json` and one weights file.
+
+    Attributes:
+        resumed_epoch: the epoch restored at the start of training, or None.
+
+    Example:
+
+    ```python
+    backup = kgan.callbacks.BackupAndResume("runs/long/backup")
+    gan.fit(dataset, epochs=100, callbacks=[backup])  # rerun the same line after a crash
+    ```
+    """
+
+    def __init__(self, backup_dir):
+        super().__init__()
+        self.backup_dir = os.fspath(backup_dir)
+        self.resumed_epoch = None
+        self._batches = 0
+
+    def on_train_begin(self, logs=None):
+        from kgan import saving
+
+        self.resumed_epoch = saving.load_training_state(self.model, self.backup_dir)
+        if self.resumed_epoch is not None:
+            self.model._initial_epoch = self.resumed_epoch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._batches = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._batches += 1
+
+    def on_epoch_end(self, epoch, logs=None):
+        from kgan import saving
+
+        steps = (self.params or {}).get("steps")
+        if steps and self._batches < steps:
+            return  # stopped mid-epoch (e.g. by NaNGuard): the epoch is not done
+        if not saving.all_finite(self.model.variables):
+            print(f"BackupAndResume: epoch {epoch + 1} has non-finite weights; "
+                  "keeping the previous backup.")
+            return
+        saving.save_training_state(self.model, self.backup_dir, epoch + 1)
+
+    def on_train_end(self, logs=None):
+        # The resume point applies to this fit only.
+        self.model._initial_epoch = None
+
+
+def _optimizers(model):
+    found = []
+    for name in ("g_optimizer", "d_optimizer", "optimizer"):
+        optimizer = getattr(model, name, None)
+        if optimizer is not None and optimizer not in found:
+            found.append(optimizer)
+    return found
+
+
+class NaNGuard(keras.callbacks.Callback):
+    """Stops a diverging run and puts back the last good weights.
+
+    After every batch the logged losses are checked, and after every epoch
+    the weights. On a non-finite value the weights and optimizer slots of
+    the last good epoch end are restored; then either training stops with
+    a message, or, with `lr_factor`, both learning rates are multiplied by
+    it and training goes on (at most `max_retries` times).
+
+    Args:
+        lr_factor: None to stop, or a factor in (0, 1) for the learning
+            rates before continuing.
+        max_retries: how many times to lower the learning rates before
+            stopping anyway.
+
+    Attributes:
+        message: why training stopped, or None.
+        retries: how many times the learning rates were lowered.
+
+    Example:
+
+    ```python
+    guard = kgan.callbacks.NaNGuard(lr_factor=0.5)
+    gan.fit(dataset, epochs=50, callbacks=[guard])
+    if guard.message:
+        print(guard.message)
+    ```
+    """
+
+    def __init__(self, lr_factor=None, max_retries=3):
+        super().__init__()
+        if lr_factor is not None and not (
+            isinstance(lr_factor, numbers.Real) and 0 < lr_factor < 1
+        ):
+            raise ValueError(f"`lr_factor` must be None or in (0, 1), got {lr_factor!r}.")
+        self.lr_factor = lr_factor
+        self.max_retries = _check_int("max_retries", max_retries, 0)
+        self.message = None
+        self.retries = 0
+        self._good = None
+
+    def _state(self):
+        variables = list(self.model.variables)
+        for optimizer in _optimizers(self.model):
+            variables.extend(optimizer.variables)
+        return variables
+
+    def _snapshot(self):
+        self._good = [keras.ops.convert_to_numpy(v).copy() for v in self._state()]
+
+    def on_train_begin(self, logs=None):
+        self.message = None
+        self._snapshot()
+
+    def on_train_batch_end(self, batch, logs=None):
+        bad = [k for k, v in (logs or {}).items()
+               if isinstance(v, numbers.Real) and not math.isfinite(v)]
+        if not bad:
+            bad = [k for k, v in (logs or {}).items()
+                   if not isinstance(v, numbers.Real)
+                   and not np.all(np.isfinite(keras.ops.convert_to_numpy(v)))]
+        if bad:
+            self._diverged(f"{', '.join(sorted(bad))} became non-finite at batch {batch + 1}")
+
+    def on_epoch_end(self, epoch, logs=None):
+        from kgan import saving
+
+        if self.model.stop_training:
+            return
+        if saving.all_finite(self.model.variables):
+            self._snapshot()
+        else:
+            self._diverged(f"the weights became non-finite in epoch {epoch + 1}")
+
+    def _diverged(self, what):
+        for variable, value in zip(self._state(), self._good):
+            variable.assign(value)
+        self.model.reset_metrics()
+        if self.lr_factor is not None and self.retries < self.max_retries:
+            self.retries += 1
+            for optimizer in _optimizers(self.model):
+                optimizer.learning_rate.assign(optimizer.learning_rate * self.lr_factor)
+            print(f"NaNGuard: {what}; restored the last good weights and multiplied the "
+                  f"learning rates by {self.lr_factor} (retry {self.retries}/{self.max_retries}).")
+            return
+        self.message = (
+            f"Training diverged: {what}. The weights of the last good epoch end were "
+            "restored; lower the learning rate (or use NaNGuard(lr_factor=...)) and resume."
+        )
+        print(f"NaNGuard: {self.message}")
+        self.model.stop_training = True
