@@ -6,9 +6,10 @@ Train with `fit`, watch sample grids and a GIF, save and reload with
 
 __version__ = "0.1.0"
 
-from kgan import callbacks, datasets, images, losses, networks  # noqa: E402
+from kgan import callbacks, datasets, images, losses, networks, saving  # noqa: E402
 from kgan.export import export_generator  # noqa: E402
 from kgan.models import GAN  # noqa: E402
+from kgan.saving import load_model  # noqa: E402
 
 __all__ = [
     "GAN",
@@ -16,7 +17,9 @@ __all__ = [
     "datasets",
     "export_generator",
     "images",
+    "load_model",
     "losses",
     "networks",
+    "saving",
     "__version__",
 ]

@@ -64,34 +64,41 @@ def build_parser():
     commands = parser.add_subparsers(dest="command", required=True)
 
     train = commands.add_parser(
-        "train", help="train a GAN and write a run directory",
+        "train", help="train a GAN and write a run directory (or resume one)",
         description="Train a GAN with Keras' fit and write sample grids, a GIF, the "
-                    "saved model and a SavedModel into a new run directory.",
+                    "saved model and a SavedModel into a run directory. Given an existing "
+                    "run directory, continue it from its last completed epoch.",
     )
-    train.add_argument("--model", default=DEFAULTS["model"],
-                       help="registered network pair (default: %(default)s)")
-    train.add_argument("--data", default=DEFAULTS["data"],
+    # Options default to None so that a resumed run can tell which were given.
+    train.add_argument("--model", help=f"registered network pair (default: {DEFAULTS['model']})")
+    train.add_argument("--data",
                        help="'digits' (offline default), a directory of IDX or image files, "
-                            "or a tensorflow-datasets name (default: %(default)s)")
-    train.add_argument("--epochs", type=_positive_int, default=DEFAULTS["epochs"],
-                       help="default: %(default)s")
-    train.add_argument("--batch-size", type=_positive_int, default=DEFAULTS["batch_size"],
-                       help="default: %(default)s")
-    train.add_argument("--image-size", type=_positive_int, default=None,
+                            "or a tensorflow-datasets name")
+    train.add_argument("--epochs", type=_positive_int,
+                       help=f"total epochs (default: {DEFAULTS['epochs']}); a resumed run "
+                            "continues up to this number")
+    train.add_argument("--batch-size", type=_positive_int,
+                       help=f"default: {DEFAULTS['batch_size']}")
+    train.add_argument("--image-size", type=_positive_int,
                        help="resize images to SIZE x SIZE (default: the data's own size)")
-    train.add_argument("--latent-dim", type=_positive_int, default=DEFAULTS["latent_dim"],
-                       help="default: %(default)s")
-    train.add_argument("--filters", type=_positive_int, default=DEFAULTS["filters"],
-                       help="network width (default: %(default)s)")
-    train.add_argument("--loss", default=DEFAULTS["loss"], help="default: %(default)s")
+    train.add_argument("--latent-dim", type=_positive_int,
+                       help=f"default: {DEFAULTS['latent_dim']}")
+    train.add_argument("--filters", type=_positive_int,
+                       help=f"network width (default: {DEFAULTS['filters']})")
+    train.add_argument("--loss", help=f"default: {DEFAULTS['loss']}")
     train.add_argument("--learning-rate", type=_positive_float,
-                       default=DEFAULTS["learning_rate"],
-                       help="Adam learning rate of both networks (default: %(default)s)")
-    train.add_argument("--num-samples", type=_positive_int, default=DEFAULTS["num_samples"],
-                       help="samples per grid (default: %(default)s)")
-    train.add_argument("--seed", type=int, default=None, help="seed for repeatable runs")
+                       help=f"Adam learning rate of both networks (default: "
+                            f"{DEFAULTS['learning_rate']})")
+    train.add_argument("--num-samples", type=_positive_int,
+                       help=f"samples per grid (default: {DEFAULTS['num_samples']})")
+    train.add_argument("--seed", type=int,
+                       help="seed: two runs with the same seed give bit-identical weights on CPU")
+    train.add_argument("--nan-lr-factor", type=float,
+                       help="on a NaN, restore the last good epoch and multiply the learning "
+                            "rates by this factor in (0, 1) instead of stopping")
     train.add_argument("--out", default=None,
-                       help="run directory; must not exist yet (default: runs/MODEL-DATA-TIME)")
+                       help="run directory: a new one, or an earlier run to resume "
+                            "(default: a new runs/MODEL-DATA-TIME)")
     train.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1,
                        help="Keras progress output: 0 silent, 1 progress bar, 2 one line per epoch")
 
@@ -115,73 +122,137 @@ def _run_name(model, data):
     return f"{model}-{data_name}-{time.strftime('%Y%m%d-%H%M%S')}"
 
 
-def train(args):
-    import keras
+# Options a resumed run takes from its run.json; giving another value is an error.
+RUN_OPTIONS = ("model", "data", "batch_size", "image_size", "latent_dim", "filters", "loss",
+               "learning_rate", "num_samples", "seed")
 
-    import kgan
-    from kgan import callbacks, datasets, images
 
-    out = args.out or os.path.join("runs", _run_name(args.model, args.data))
+def _resolve_run(args):
+    """Returns `(out, options)`: the run directory and the full set of options.
+
+    A new run fills unset options from DEFAULTS; a resumed run from its run.json.
+    """
+    given = {k: v for k, v in vars(args).items() if v is not None}
+    out = args.out or os.path.join(
+        "runs", _run_name(given.get("model", DEFAULTS["model"]), given.get("data", DEFAULTS["data"]))
+    )
+    run_file = os.path.join(out, "run.json")
+    if os.path.isfile(run_file):
+        with open(run_file) as f:
+            saved = json.load(f)
+        conflicts = [
+            f"--{name.replace('_', '-')} {given[name]!r} (the run has {saved.get(name)!r})"
+            for name in RUN_OPTIONS if name in given and given[name] != saved.get(name)
+        ]
+        if conflicts:
+            raise CommandError(
+                f"--out {out!r} is an earlier run with other options: {'; '.join(conflicts)}. "
+                "Resume it without them, or choose a new --out."
+            )
+        options = {**DEFAULTS, **{k: saved.get(k) for k in RUN_OPTIONS},
+                   "epochs": saved.get("epochs", DEFAULTS["epochs"]), **given}
+        return out, options, True
     if os.path.exists(out) and (not os.path.isdir(out) or os.listdir(out)):
         raise CommandError(
-            f"--out {out!r} already exists and is not empty; kgan never overwrites a run. "
-            "Choose a new directory."
+            f"--out {out!r} exists and is not a kgan run directory (no run.json); kgan never "
+            "overwrites it. Choose a new directory."
         )
-    if args.model not in kgan.networks.names():
-        raise CommandError(
-            f"unknown --model {args.model!r}; registered: {', '.join(kgan.networks.names())}."
-        )
-    kgan.losses.get(args.loss)
-    if args.seed is not None:
-        keras.utils.set_random_seed(args.seed)
+    return out, {**DEFAULTS, "image_size": None, "seed": None, **given}, False
 
-    # Everything that can fail on bad input runs before the run directory exists.
-    dataset = datasets.load(args.data, batch_size=args.batch_size, image_size=args.image_size,
-                            seed=args.seed)
+
+def _trim_history(path, epochs):
+    """Drops rows of history.csv past `epochs` (epochs a crash cut short)."""
+    if not os.path.isfile(path):
+        return
+    with open(path) as f:
+        lines = f.readlines()
+    kept = lines[:1] + [line for line in lines[1:] if int(line.split(",", 1)[0]) < epochs]
+    with open(path + ".tmp", "w") as f:
+        f.writelines(kept)
+    os.replace(path + ".tmp", path)
+
+
+def train(args):
+    import keras
+    import tensorflow as tf
+
+    import kgan
+    from kgan import callbacks, datasets, images, saving
+
+    out, opt, resuming = _resolve_run(args)
+    if opt["model"] not in kgan.networks.names():
+        raise CommandError(
+            f"unknown --model {opt['model']!r}; registered: {', '.join(kgan.networks.names())}."
+        )
+    kgan.losses.get(opt["loss"])
+    nan_guard = callbacks.NaNGuard(lr_factor=opt.get("nan_lr_factor"))
+    backup_dir = os.path.join(out, "backup")
+    state = saving.read_training_state(backup_dir) if resuming else None
+    done = state["epoch"] if state else 0
+    if done >= opt["epochs"]:
+        print(f"{out} has already trained {done} epochs; pass a larger --epochs to continue.")
+        return out
+    if opt["seed"] is not None:
+        keras.utils.set_random_seed(opt["seed"])
+        tf.config.experimental.enable_op_determinism()
+
+    # Everything that can fail on bad input runs before the run directory is written.
+    dataset = datasets.load(opt["data"], batch_size=opt["batch_size"],
+                            image_size=opt["image_size"], seed=opt["seed"])
     image_shape = tuple(int(d) for d in dataset.element_spec.shape[1:])
     generator, discriminator = kgan.networks.get(
-        args.model, image_shape=image_shape, latent_dim=args.latent_dim, filters=args.filters
+        opt["model"], image_shape=image_shape, latent_dim=opt["latent_dim"],
+        filters=opt["filters"],
     )
-    gan = kgan.GAN(generator, discriminator, latent_dim=args.latent_dim, seed=args.seed)
+    gan = kgan.GAN(generator, discriminator, latent_dim=opt["latent_dim"], seed=opt["seed"])
     gan.compile(
-        g_optimizer=keras.optimizers.Adam(args.learning_rate, beta_1=0.5),
-        d_optimizer=keras.optimizers.Adam(args.learning_rate, beta_1=0.5),
-        loss=args.loss,
+        g_optimizer=keras.optimizers.Adam(opt["learning_rate"], beta_1=0.5),
+        d_optimizer=keras.optimizers.Adam(opt["learning_rate"], beta_1=0.5),
+        loss=opt["loss"],
     )
     gan.check_data(dataset)
 
     os.makedirs(out, exist_ok=True)
-    with open(os.path.join(out, "run.json"), "w") as f:
-        json.dump({**vars(args), "out": out, "image_shape": list(image_shape),
-                   "kgan_version": kgan.__version__}, f, indent=2)
+    saving.write_json({**{k: opt[k] for k in RUN_OPTIONS}, "epochs": opt["epochs"],
+                       "image_shape": list(image_shape), "kgan_version": kgan.__version__},
+                      os.path.join(out, "run.json"))
+    history_path = os.path.join(out, "history.csv")
+    _trim_history(history_path, done)
     samples_dir = os.path.join(out, "samples")
+    grids = callbacks.SampleGrid(samples_dir, num_samples=opt["num_samples"],
+                                 seed=0 if opt["seed"] is None else opt["seed"],
+                                 scale=max(1, 32 // image_shape[0]))
     fit_callbacks = [
-        callbacks.SampleGrid(samples_dir, num_samples=args.num_samples,
-                             seed=0 if args.seed is None else args.seed,
-                             scale=max(1, 32 // image_shape[0])),
+        nan_guard,  # first: later callbacks see restored weights, never NaN ones
+        grids,
+        callbacks.BackupAndResume(backup_dir),
         callbacks.TrainingGif(out, frames_dir=samples_dir),
-        keras.callbacks.CSVLogger(os.path.join(out, "history.csv")),
+        keras.callbacks.CSVLogger(history_path, append=True),
     ]
-    print(f"Training {args.model} on {args.data} {image_shape} for {args.epochs} epochs "
-          f"into {out}")
-    history = gan.fit(dataset, epochs=args.epochs, callbacks=fit_callbacks,
-                      verbose=args.verbose)
+    if done:
+        print(f"Resuming {out} after epoch {done} of {opt['epochs']}")
+    else:
+        print(f"Training {opt['model']} on {opt['data']} {image_shape} for {opt['epochs']} "
+              f"epochs into {out}")
+    gan.fit(dataset, epochs=opt["epochs"], callbacks=fit_callbacks, verbose=args.verbose)
 
-    gan.save(os.path.join(out, "gan.keras"))
-    kgan.export_generator(gan, os.path.join(out, "saved_model"))
-    images.save_loss_plot(history.history, os.path.join(out, "losses.png"))
-    print(f"Wrote {out}: samples/ ({len(fit_callbacks[0].paths)} grids), training.gif, "
-          "history.csv, losses.png, gan.keras, saved_model/")
+    saving.save_model(gan, os.path.join(out, "gan.keras"))
+    if nan_guard.message:
+        raise CommandError(f"{nan_guard.message} Saved the last good state in {out}.")
+    kgan.export_generator(gan, os.path.join(out, "saved_model"), overwrite=True)
+    images.save_loss_plot(images.read_history_csv(history_path), os.path.join(out, "losses.png"))
+    print(f"Wrote {out}: samples/, training.gif, history.csv, losses.png, gan.keras, "
+          "saved_model/, backup/")
     return out
 
 
 def _load_run(run_dir):
-    import keras
+    from kgan import saving
 
     path = os.path.join(run_dir, "gan.keras")
     if not os.path.isfile(path):
         raise CommandError(f"{run_dir!r} is not a run directory: {path!r} does not exist.")
-    return keras.models.load_model(path, safe_mode=True)
+    return saving.load_model(path)
 
 
 def sample(args):

@@ -55,7 +55,7 @@ def test_default_run_writes_every_artifact(default_run):
     epochs = cli.DEFAULTS["epochs"]
     assert "Epoch 1/" in result.stdout  # Keras' progress output
     grids = sorted(os.listdir(out / "samples"))
-    assert grids == [f"epoch_{i:04d}.png" for i in range(1, epochs + 1)]
+    assert grids == [f"epoch_{i:04d}.png" for i in range(1, epochs + 1)] + ["latent.npy"]
     assert len(iio.imread(out / "training.gif", index=None)) == epochs
     with open(out / "history.csv") as f:
         rows = list(csv.DictReader(f))
@@ -126,12 +126,26 @@ def test_export_command(default_run, tmp_path):
     assert cli.main(["export", str(out), "--out", str(target), "--overwrite"]) == 0
 
 
-def test_existing_run_directory_is_never_overwritten(default_run, capsys):
+def test_finished_run_is_left_untouched(default_run, capsys):
     out, _ = default_run
     before = {name: (out / name).stat().st_mtime_ns for name in os.listdir(out)}
-    assert cli.main(["train", "--out", str(out), "--epochs", "1"]) == 2
-    assert "already exists" in capsys.readouterr().err
+    assert cli.main(["train", "--out", str(out), "--epochs", "3"]) == 0
+    assert "has already trained 60 epochs" in capsys.readouterr().out
     assert {name: (out / name).stat().st_mtime_ns for name in os.listdir(out)} == before
+
+
+def test_other_directories_are_never_overwritten(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("mine")
+    assert cli.main(["train", "--out", str(tmp_path), "--epochs", "1"]) == 2
+    assert "is not a kgan run directory" in capsys.readouterr().err
+    assert os.listdir(tmp_path) == ["notes.txt"]
+
+
+def test_resuming_with_other_options_is_refused(default_run, capsys):
+    out, _ = default_run
+    assert cli.main(["train", "--out", str(out), "--data", "../elsewhere", "--epochs", "99"]) == 2
+    assert "earlier run with other options: --data '../elsewhere'" in capsys.readouterr().err
+    assert json.loads((out / "run.json").read_text())["epochs"] == cli.DEFAULTS["epochs"]
 
 
 @pytest.mark.parametrize("argv, message", [
