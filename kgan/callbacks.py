@@ -267,14 +267,7 @@ class TrainingGif(keras.callbacks.Callback):
         self.out_dir = os.fspath(out_dir)
         self.frames_dir = self.out_dir if frames_dir is None else os.fspath(frames_dir)
         self.filename = _check_basename("filename", filename)
-        if (
-            isinstance(duration, bool)
-            or not isinstance(duration, numbers.Real)
-            or not math.isfinite(duration)
-            or duration <= 0
-        ):
-            raise ValueError(f"`duration` must be a number > 0, got {duration!r}.")
-        self.duration = float(duration)
+        self.duration = _images._check_duration(duration)
         self.pattern = _check_basename("pattern", pattern)
         self.path = None
 

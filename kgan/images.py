@@ -69,6 +69,17 @@ def _check_int(name, value, minimum):
     return int(value)
 
 
+def _check_duration(duration):
+    if (
+        isinstance(duration, bool)
+        or not isinstance(duration, numbers.Real)
+        or not math.isfinite(duration)
+        or duration <= 0
+    ):
+        raise ValueError(f"`duration` must be a number > 0, got {duration!r}.")
+    return float(duration)
+
+
 def _check_drange(drange):
     try:
         lo, hi = (float(v) for v in drange)
@@ -447,13 +458,7 @@ def write_gif(frames, path, duration=0.25, loop=0):
     frames = list(frames)
     if not frames:
         raise ValueError("`frames` is empty; a GIF needs at least one frame.")
-    if (
-        isinstance(duration, bool)
-        or not isinstance(duration, numbers.Real)
-        or not math.isfinite(duration)
-        or duration <= 0
-    ):
-        raise ValueError(f"`duration` must be a number > 0, got {duration!r}.")
+    duration = _check_duration(duration)
     if loop is not None:
         loop = _check_int("loop", loop, 0)
         if loop > 65535:
