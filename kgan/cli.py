@@ -96,6 +96,10 @@ def build_parser():
     train.add_argument("--nan-lr-factor", type=float,
                        help="on a NaN, restore the last good epoch and multiply the learning "
                             "rates by this factor in (0, 1) instead of stopping")
+    train.add_argument("--strategy", choices=("default", "mirrored", "multiworker"),
+                       default="default",
+                       help="tf.distribute strategy: all local GPUs (mirrored) or the workers "
+                            "in TF_CONFIG (multiworker); default: one device")
     train.add_argument("--out", default=None,
                        help="run directory: a new one, or an earlier run to resume "
                             "(default: a new runs/MODEL-DATA-TIME)")
@@ -200,16 +204,22 @@ def train(args):
     dataset = datasets.load(opt["data"], batch_size=opt["batch_size"],
                             image_size=opt["image_size"], seed=opt["seed"])
     image_shape = tuple(int(d) for d in dataset.element_spec.shape[1:])
-    generator, discriminator = kgan.networks.get(
-        opt["model"], image_shape=image_shape, latent_dim=opt["latent_dim"],
-        filters=opt["filters"],
-    )
-    gan = kgan.GAN(generator, discriminator, latent_dim=opt["latent_dim"], seed=opt["seed"])
-    gan.compile(
-        g_optimizer=keras.optimizers.Adam(opt["learning_rate"], beta_1=0.5),
-        d_optimizer=keras.optimizers.Adam(opt["learning_rate"], beta_1=0.5),
-        loss=opt["loss"],
-    )
+    strategy = {
+        "default": tf.distribute.get_strategy,
+        "mirrored": tf.distribute.MirroredStrategy,
+        "multiworker": tf.distribute.MultiWorkerMirroredStrategy,
+    }[args.strategy]()
+    with strategy.scope():
+        generator, discriminator = kgan.networks.get(
+            opt["model"], image_shape=image_shape, latent_dim=opt["latent_dim"],
+            filters=opt["filters"],
+        )
+        gan = kgan.GAN(generator, discriminator, latent_dim=opt["latent_dim"], seed=opt["seed"])
+        gan.compile(
+            g_optimizer=keras.optimizers.Adam(opt["learning_rate"], beta_1=0.5),
+            d_optimizer=keras.optimizers.Adam(opt["learning_rate"], beta_1=0.5),
+            loss=opt["loss"],
+        )
     gan.check_data(dataset)
 
     os.makedirs(out, exist_ok=True)

@@ -163,6 +163,14 @@ def test_bad_train_arguments_fail_before_anything_is_written(tmp_path, capsys, a
     assert not out.exists()
 
 
+def test_train_under_a_mirrored_strategy(tmp_path):
+    out = tmp_path / "mirrored"
+    assert cli.main(["train", "--out", str(out), "--epochs", "1", "--strategy", "mirrored",
+                     "--filters", "4", "--verbose", "0"]) == 0
+    gan = keras.models.load_model(out / "gan.keras")
+    assert int(gan.g_optimizer.iterations) == 1797 // cli.DEFAULTS["batch_size"]
+
+
 def test_sample_and_export_need_a_run_directory(tmp_path, capsys):
     assert cli.main(["sample", str(tmp_path), "--out", str(tmp_path / "x.npz")]) == 2
     assert "is not a run directory" in capsys.readouterr().err

@@ -154,8 +154,8 @@ class GAN(keras.Model):
                 )
         self.generator_loss_fn, self.discriminator_loss_fn = losses_lib.get(loss)
         self.adversarial_loss = loss
-        self.g_optimizer = self._get_optimizer(g_optimizer, "g_optimizer")
-        self.d_optimizer = self._get_optimizer(d_optimizer, "d_optimizer")
+        self.g_optimizer = self._get_optimizer(g_optimizer, "g_optimizer", self.generator)
+        self.d_optimizer = self._get_optimizer(d_optimizer, "d_optimizer", self.discriminator)
         if self.g_optimizer is self.d_optimizer:
             raise ValueError("`g_optimizer` and `d_optimizer` must be two optimizer instances.")
         super().compile(optimizer=None, **kwargs)
@@ -164,15 +164,22 @@ class GAN(keras.Model):
         self.d_optimizer.build(self.discriminator.trainable_variables)
 
     @staticmethod
-    def _get_optimizer(optimizer, name):
+    def _get_optimizer(optimizer, name, network):
         if optimizer is None:
-            return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
+            optimizer = keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
         try:
-            return keras.optimizers.get(optimizer)
+            optimizer = keras.optimizers.get(optimizer)
         except ValueError:
             raise ValueError(
                 f"`{name}` must be a Keras optimizer, its name or its config; got {optimizer!r}."
             ) from None
+        # float16 gradients underflow without loss scaling (bfloat16 needs none).
+        computes_in_float16 = any(
+            layer.dtype_policy.compute_dtype == "float16" for layer in network._flatten_layers()
+        )
+        if computes_in_float16 and not isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+            optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
+        return optimizer
 
     def get_compile_config(self):
         if not getattr(self, "compiled", False):
@@ -209,8 +216,24 @@ class GAN(keras.Model):
         return trackers
 
     def sample_noise(self, batch_size):
-        """Draws training noise `[batch_size, latent_dim]` from the model's seed."""
-        return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+        """Draws training noise `[batch_size, latent_dim]` from the model's seed.
+
+        Under a `tf.distribute` strategy each replica draws different noise.
+        """
+        seed = self.seed_generator.next()
+        context = tf.distribute.get_replica_context()
+        if context is not None and context.num_replicas_in_sync > 1:
+            replica = ops.cast(context.replica_id_in_sync_group, seed.dtype)
+            seed = seed + ops.stack([ops.zeros_like(replica), replica + 1])
+        return tf.random.stateless_normal((batch_size, self.latent_dim), seed=seed)
+
+    def _loss_for_gradients(self, loss, optimizer):
+        """Scales a replica's mean loss for the summed gradients of all replicas,
+        and for mixed-float16 loss scaling."""
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        if replicas > 1:
+            loss = loss / replicas
+        return optimizer.scale_loss(loss)
 
     # ------------------------------------------------------ hooks for variants
     # A variant (conditional, text, ...) overrides these, never `train_step`.
@@ -280,7 +303,8 @@ class GAN(keras.Model):
                 d_loss, _ = self.discriminator_loss(
                     real, fake, real_output, fake_output, condition
                 )
-            d_grads = d_tape.gradient(d_loss, self.discriminator.trainable_weights)
+                scaled_d_loss = self._loss_for_gradients(d_loss, self.d_optimizer)
+            d_grads = d_tape.gradient(scaled_d_loss, self.discriminator.trainable_weights)
             self.d_optimizer.apply(d_grads, self.discriminator.trainable_weights)
 
         # 2. One generator forward pass, recorded by both tapes.
@@ -294,6 +318,7 @@ class GAN(keras.Model):
 
             # 4. The generator wants its fakes scored as real.
             g_loss = self.generator_loss(real_output, fake_output, condition)
+            scaled_g_loss = self._loss_for_gradients(g_loss, self.g_optimizer)
 
             # 5. The discriminator wants real scored real and fake scored fake.
             #    Its penalties see the fakes as constants, so the generator's
@@ -302,11 +327,12 @@ class GAN(keras.Model):
                 d_loss, penalty = self.discriminator_loss(
                     real, ops.stop_gradient(fake), real_output, fake_output, condition
                 )
+                scaled_d_loss = self._loss_for_gradients(d_loss, self.d_optimizer)
 
         # 6. Both networks step from the same point: each tape's gradient
         #    reaches only its own network's weights.
-        g_grads = g_tape.gradient(g_loss, self.generator.trainable_weights)
-        d_grads = d_tape.gradient(d_loss, self.discriminator.trainable_weights)
+        g_grads = g_tape.gradient(scaled_g_loss, self.generator.trainable_weights)
+        d_grads = d_tape.gradient(scaled_d_loss, self.discriminator.trainable_weights)
         self.g_optimizer.apply(g_grads, self.generator.trainable_weights)
         self.d_optimizer.apply(d_grads, self.discriminator.trainable_weights)
 
@@ -331,7 +357,12 @@ class GAN(keras.Model):
         self.d_fake_tracker.update_state(ops.mean(self.adversarial_logits(fake_output)))
         if self.penalty_tracker is not None:
             self.penalty_tracker.update_state(penalty)
-        return {m.name: m.result() for m in self.metrics}
+        results = {m.name: m.result() for m in self.metrics}
+        if isinstance(tf.distribute.get_strategy(), tf.distribute.MultiWorkerMirroredStrategy):
+            # Keras averages multi-worker step outputs along axis 0, which a
+            # scalar does not have.
+            results = {name: ops.reshape(value, (1,)) for name, value in results.items()}
+        return results
 
     def fit(self, x=None, *args, **kwargs):
         """`keras.Model.fit`, after checking the data against the networks.

@@ -1,0 +1,57 @@
+"""Trains a tiny GAN under a tf.distribute strategy; run by tests/test_distribute.py.
+
+Usage: python distributed_training.py {one,mirrored,multiworker} OUT.npz
+
+`one` and `mirrored` (two logical CPUs) train the same model on the same
+global batches; `multiworker` reads TF_CONFIG. The final weights go to OUT.npz.
+"""
+
+import sys
+
+import tensorflow as tf
+
+mode, out = sys.argv[1], sys.argv[2]
+if mode == "mirrored":
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+import kgan  # noqa: E402
+
+
+class SameNoiseGAN(kgan.GAN):
+    """Every example gets the same noise, so replicas and one device agree."""
+
+    def sample_noise(self, batch_size):
+        return keras.ops.full((batch_size, self.latent_dim), 0.3)
+
+
+def build():
+    keras.utils.set_random_seed(0)
+    generator = keras.Sequential([keras.Input((3,)), keras.layers.Dense(8, activation="relu"),
+                                  keras.layers.Dense(16, activation="tanh"),
+                                  keras.layers.Reshape((4, 4, 1))])
+    discriminator = keras.Sequential([keras.Input((4, 4, 1)), keras.layers.Flatten(),
+                                      keras.layers.Dense(8, activation="relu"),
+                                      keras.layers.Dense(1)])
+    gan = SameNoiseGAN(generator, discriminator, r1_weight=1.0)
+    # SGD, unlike Adam, shows a wrongly scaled gradient.
+    gan.compile(g_optimizer=keras.optimizers.SGD(0.1), d_optimizer=keras.optimizers.SGD(0.1))
+    return gan
+
+
+strategy = {
+    "one": tf.distribute.get_strategy,
+    "mirrored": lambda: tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"]),
+    "multiworker": tf.distribute.MultiWorkerMirroredStrategy,
+}[mode]()
+with strategy.scope():
+    gan = build()
+images = np.random.default_rng(0).uniform(-1, 1, (32, 4, 4, 1)).astype("float32")
+data = tf.data.Dataset.from_tensor_slices(images).batch(8)
+history = gan.fit(data, epochs=2, verbose=0)
+np.savez(out, *[keras.ops.convert_to_numpy(v) for v in gan.weights],
+         d_loss=np.array(history.history["d_loss"]),
+         replicas=np.array(strategy.num_replicas_in_sync))
