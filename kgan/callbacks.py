@@ -282,3 +282,8 @@ class TrainingGif(keras.callbacks.Callback):
             os.path.join(self.out_dir, self.filename),
             duration=self.duration,
         )
+
+
+from kgan.evaluation_callback import Evaluate  # noqa: E402  (re-exported)
+
+__all__ += ["Evaluate"]
