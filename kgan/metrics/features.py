@@ -322,6 +322,9 @@ class FeatureExtractor:
         if not os.path.isfile(weights):
             raise ValueError(f"`weights` {weights!r} is not a file; pass a local InceptionV3 "
                              "weights file (kgan never downloads weights).")
+        problem = _inception_file_problem(weights)
+        if problem:
+            raise ValueError(f"`weights` {weights!r} is not an InceptionV3 weights file: {problem}.")
         tops = [True, False] if include_top is None else [bool(include_top)]
         errors = []
         for top in tops:
@@ -405,15 +408,17 @@ class FeatureExtractor:
         import tensorflow as tf
 
         images = self.check_images(images)
+        resize_to = getattr(self, "_resize_to", None)
+        if resize_to is not None and images.shape[-1] == 1:
+            images = np.repeat(images, 3, axis=-1)
         if self._call is None:
-            resize_to = getattr(self, "_resize_to", None)
             model = self.model
+            shape = (None, None, None, 3) if resize_to is not None else (None,) + self.image_shape
 
-            @tf.function(reduce_retracing=True)
+            # One trace for every batch size.
+            @tf.function(input_signature=[tf.TensorSpec(shape, tf.float32)])
             def call(x):
                 if resize_to is not None:
-                    if x.shape[-1] == 1:
-                        x = tf.repeat(x, 3, axis=-1)
                     x = tf.image.resize(x, resize_to, method="bilinear")
                 out = model(x, training=False)
                 return tuple(out) if isinstance(out, (list, tuple)) else (out,)
@@ -429,6 +434,34 @@ class FeatureExtractor:
         if not self.has_probabilities:
             return features, None
         return features, np.concatenate(probabilities)
+
+
+def _inception_file_problem(path):
+    """A reason why `path` cannot hold InceptionV3 weights, or None (a cheap check).
+
+    Keras 3 `.weights.h5` files name layers by class (`conv2d` ... `conv2d_93`
+    for InceptionV3's 94 convolutions, the first a 3x3x3x32 kernel); legacy
+    `.h5` files list the model's layer names, among them `mixed10`.
+    """
+    import h5py
+
+    try:
+        with h5py.File(path, "r") as f:
+            if "layer_names" in f.attrs:
+                names = {n.decode() if isinstance(n, bytes) else str(n)
+                         for n in f.attrs["layer_names"]}
+                return None if "mixed10" in names else "it has no layer 'mixed10'"
+            layers = f.get("layers")
+            if layers is None:
+                return "it is not a Keras weights file"
+            if "conv2d_93" not in layers or "conv2d_94" in layers:
+                return "it does not hold InceptionV3's 94 convolutions"
+            kernel = layers.get("conv2d/vars/0")
+            if kernel is None or tuple(kernel.shape) != (3, 3, 3, 32):
+                return "its first convolution is not InceptionV3's 3x3x3x32 kernel"
+    except OSError as error:
+        return f"it is not an HDF5 file ({error})"
+    return None
 
 
 def _check_values(array, name):
