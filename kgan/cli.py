@@ -131,6 +131,8 @@ def build_parser():
     evaluation.add_argument("--max-samples", type=_positive_int, default=5000,
                             help="features per side for KID and the k-NN metrics "
                                  "(default: %(default)s)")
+    evaluation.add_argument("--kid-subset-size", type=_positive_int, default=1000,
+                            help="rows per KID subset (default: %(default)s)")
     evaluation.add_argument("--extractor", default=None,
                             help="domain extractor .keras file to use, or to train and write "
                                  "if missing (default: cached under $KGAN_CACHE_DIR/extractors "
@@ -270,7 +272,7 @@ def evaluate(args):
         extractor, _, _ = metrics.extractor_for(data, sample_shape, path=args.extractor)
     result = metrics.evaluate(gan, real, extractor, n=args.n, n_real=args.n_real,
                               batch_size=args.batch_size, max_samples=args.max_samples,
-                              seed=args.seed)
+                              kid_subset_size=args.kid_subset_size, seed=args.seed)
 
     print(f"kgan evaluate {args.run_dir} (data: {data})")
     print(result.format_table())

@@ -19,11 +19,12 @@ import dataclasses
 import numbers
 import os
 import sys
+import warnings
 
 import numpy as np
 
 from kgan.metrics.class_coverage import class_coverage
-from kgan.metrics.frechet import RunningMoments, frechet_distance
+from kgan.metrics.frechet import RunningMoments, frechet_distance_from_moments
 from kgan.metrics.inception_score import InceptionScoreAccumulator
 from kgan.metrics.kid import kernel_inception_distance
 from kgan.metrics.precision_recall import density_coverage, precision_recall
@@ -224,8 +225,16 @@ def compare(real, fake, kid_subsets=100, kid_subset_size=1000, pr_k=3, dc_k=5,
             f"`real` was computed with {real.extractor!r} features and `fake` with "
             f"{fake.extractor!r}; compare statistics of one extractor."
         )
+    for side, stats in (("real", real), ("generated", fake)):
+        if stats.count <= stats.moments.feature_dim:
+            warnings.warn(
+                f"{stats.count} {side} samples for {stats.moments.feature_dim}-dimensional "
+                f"{real.extractor} features: the covariance estimate is rank-deficient, so the "
+                "Fréchet distance is unreliable. Use more samples than feature dimensions.",
+                RuntimeWarning, stacklevel=2)
     values = {
-        "fd": frechet_distance(real.moments, fake.moments),
+        "fd": frechet_distance_from_moments(real.moments.mean, real.moments.covariance,
+                                            fake.moments.mean, fake.moments.covariance),
     }
     values["kid"], values["kid_std"] = kernel_inception_distance(
         real.subset, fake.subset, num_subsets=kid_subsets, subset_size=kid_subset_size,
