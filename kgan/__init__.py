@@ -20,3 +20,7 @@ __all__ = [
     "networks",
     "__version__",
 ]
+
+from kgan import metrics  # noqa: E402
+
+__all__ += ["metrics"]

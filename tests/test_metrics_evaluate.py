@@ -98,14 +98,15 @@ def test_generator_objects_are_streamed_with_a_bounded_subset(real_stats):
                       batch_size=300, max_samples=400, kid_subsets=5, kid_subset_size=200)
     assert [n for n, _ in generator.calls] == [300, 300, 300, 100]
     assert len({seed for _, seed in generator.calls}) == 4
-    assert result.n_generated == 1000 and result.n_real == 900 and result.subset_size == 400
+    assert result.n_generated == 1000 and result.n_real == 900
+    assert result.subset_generated == 400 and result.subset_real == 400
     assert result.metrics["fd_domain"] < 10 and result.metrics["precision_domain"] > 0.7
     assert set(result.metrics) == {
         "fd_domain", "kid_domain", "kid_domain_std", "is_domain", "is_domain_std",
         "precision_domain", "recall_domain", "density_domain", "coverage_domain",
         "class_coverage_domain", "class_kl_domain"}
     table = result.format_table()
-    assert "1000 generated vs 900 real" in table and "400 of each" in table
+    assert "1000 generated vs 900 real" in table and "random subsets of 400 and 400" in table
     assert "domain (kgan CNN classifier trained on digits 8x8x1" in table
     assert "fd_domain" in table and "kid_domain_std" not in table  # shown as "± std"
     # The same seed gives the same numbers.

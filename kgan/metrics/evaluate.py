@@ -263,8 +263,10 @@ class EvaluationResult:
         metrics: `{name: value}`, names ending in the extractor's name.
         n_generated: Generated images used.
         n_real: Real images used.
-        subset_size: Feature vectors per side used by KID, precision/recall
-            and density/coverage (a uniform random subset).
+        subset_generated: Generated feature vectors used by KID,
+            precision/recall and density/coverage (a uniform random subset
+            of at most `max_samples`).
+        subset_real: The same for the real side.
         features: One line naming the feature extractor.
         extractor: The extractor's metadata.
         class_histogram: Predicted-class shares of the generated images.
@@ -274,7 +276,8 @@ class EvaluationResult:
     metrics: dict
     n_generated: int
     n_real: int
-    subset_size: int
+    subset_generated: int
+    subset_real: int
     features: str
     extractor: dict
     class_histogram: "list | None"
@@ -287,8 +290,9 @@ class EvaluationResult:
         """The metrics as an aligned text table, with N and the features named."""
         lines = [
             f"features: {self.features}",
-            f"N: {self.n_generated} generated vs {self.n_real} real images "
-            f"(KID, precision/recall, density/coverage on {self.subset_size} of each)",
+            f"N: {self.n_generated} generated vs {self.n_real} real images (KID, "
+            f"precision/recall, density/coverage on random subsets of {self.subset_generated} "
+            f"and {self.subset_real})",
         ]
         width = max(len(name) for name in self.metrics)
         for name, value in self.metrics.items():
@@ -342,6 +346,8 @@ def evaluate(generated, real, extractor, n=10000, n_real=None, batch_size=250,
     """
     n = _check_int("n", n, 2)
     if real_statistics is None:
+        if real is None:
+            raise ValueError("`real` is required (or `real_statistics`): the real images.")
         if isinstance(real, (str, os.PathLike)):
             from kgan import datasets
 
@@ -362,7 +368,8 @@ def evaluate(generated, real, extractor, n=10000, n_real=None, batch_size=250,
         metrics=metrics,
         n_generated=fake_statistics.count,
         n_real=real_statistics.count,
-        subset_size=min(real_statistics.subset.shape[0], fake_statistics.subset.shape[0]),
+        subset_generated=fake_statistics.subset.shape[0],
+        subset_real=real_statistics.subset.shape[0],
         features=extractor.describe(),
         extractor=dict(extractor.metadata),
         class_histogram=histogram,
