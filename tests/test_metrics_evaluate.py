@@ -16,7 +16,7 @@ def real_stats():
 
 def metrics_of(images, real_stats):
     fake = feature_statistics(images, digits_extractor(), seed=1)
-    return compare(real_stats, fake, kid_subsets=10, kid_subset_size=500)
+    return compare(real_stats, fake, kid_subsets=4, kid_subset_size=400)
 
 
 def test_real_vs_real_is_close_and_noise_is_far(real_stats):
