@@ -60,7 +60,8 @@ class Reservoir:
         self.size += fill
         rest = rows[fill:]
         if rest.shape[0]:
-            # Row t (0-based over the stream) replaces a uniform slot with probability capacity/(t+1).
+            # Row t (0-based over the stream) replaces a uniform slot
+            # with probability capacity / (t + 1).
             t = self.seen + fill + np.arange(rest.shape[0])
             slots = self.rng.integers(0, t + 1)
             for row, slot in zip(rest[slots < self.capacity], slots[slots < self.capacity]):

@@ -207,7 +207,8 @@ class FeatureExtractor:
             raise ValueError("`data` must have at least 2 classes.")
         n_test = int(round(test_fraction * images.shape[0]))
         if n_test < 1 or images.shape[0] - n_test < 1:
-            raise ValueError(f"`data` has too few examples ({images.shape[0]}) to hold out a test set.")
+            raise ValueError(
+                f"`data` has too few examples ({images.shape[0]}) to hold out a test set.")
 
         if seed is not None:
             keras.utils.set_random_seed(seed)
@@ -330,7 +331,8 @@ class FeatureExtractor:
                              "weights file (kgan never downloads weights).")
         problem = _inception_file_problem(weights)
         if problem:
-            raise ValueError(f"`weights` {weights!r} is not an InceptionV3 weights file: {problem}.")
+            raise ValueError(
+                f"`weights` {weights!r} is not an InceptionV3 weights file: {problem}.")
         tops = [True, False] if include_top is None else [bool(include_top)]
         errors = []
         for top in tops:
