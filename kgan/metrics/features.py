@@ -528,6 +528,8 @@ def extractor_for(data, image_shape, path=None, verbose=True, **fit_kwargs):
     """
     image_shape = tuple(int(d) for d in image_shape)
     path = os.fspath(path) if path is not None else default_extractor_path(data, image_shape)
+    if not path.endswith(".keras"):
+        raise ValueError(f"The feature extractor path must end with '.keras'; got {path!r}.")
     if os.path.isfile(path):
         extractor = FeatureExtractor.load(path)
         if extractor.image_shape != image_shape:
