@@ -214,6 +214,23 @@ def compare(real, fake, kid_subsets=100, kid_subset_size=1000, pr_k=3, dc_k=5,
             class_threshold=0.5, seed=0):
     """Metrics between real and generated `FeatureStatistics` of one extractor.
 
+    Args:
+        real: `FeatureStatistics` of real images.
+        fake: `FeatureStatistics` of generated images, same extractor.
+        kid_subsets: Subsets averaged by KID.
+        kid_subset_size: Rows per KID subset.
+        pr_k: k of precision/recall.
+        dc_k: k of density/coverage.
+        class_threshold: Share ratio above which a class counts as covered.
+        seed: Seed of KID's subset draws.
+
+    Example:
+
+    ```python
+    reference = feature_statistics(real_images, extractor)   # once
+    compare(reference, feature_statistics(gan, extractor, n=5000))["fd_domain"]
+    ```
+
     Returns:
         dict `{metric_name: float}`; names end in the extractor's name, e.g.
         `fd_domain`, `kid_domain`, `kid_domain_std`, `is_domain`,

@@ -185,6 +185,13 @@ class FeatureExtractor:
 
         Returns:
             A `FeatureExtractor` named `"domain"`.
+
+        Example:
+
+        ```python
+        extractor = FeatureExtractor.fit("digits", seed=0)
+        extractor.metadata["test_accuracy"]  # about 0.98
+        ```
         """
         import keras
 
@@ -525,6 +532,13 @@ def extractor_for(data, image_shape, path=None, verbose=True, **fit_kwargs):
 
     Returns:
         `(extractor, path, trained)`; `trained` tells whether it was trained now.
+
+    Example:
+
+    ```python
+    extractor, path, trained = extractor_for("digits", (8, 8, 1))  # trains, saves
+    extractor, path, trained = extractor_for("digits", (8, 8, 1))  # loads; trained is False
+    ```
     """
     image_shape = tuple(int(d) for d in image_shape)
     path = os.fspath(path) if path is not None else default_extractor_path(data, image_shape)
