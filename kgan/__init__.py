@@ -9,9 +9,11 @@ __version__ = "0.1.0"
 from kgan import callbacks, datasets, images, losses, networks  # noqa: E402
 from kgan.export import export_generator  # noqa: E402
 from kgan.models import GAN  # noqa: E402
+from kgan.models import ConditionalGAN  # noqa: E402
 
 __all__ = [
     "GAN",
+    "ConditionalGAN",
     "callbacks",
     "datasets",
     "export_generator",
