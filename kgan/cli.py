@@ -11,6 +11,10 @@ digits bundled with scikit-learn (offline) and writes a run directory:
     RUN_DIR/saved_model/                the generator as a SavedModel
     RUN_DIR/run.json                    the arguments of the run
 
+With `--model cgan` (a class-conditional GAN, `--conditioning concat |
+projection | acgan`) the data's labels are used, each grid has one row per
+class, and RUN_DIR/interpolation.gif morphs between classes.
+
 An existing RUN_DIR is never overwritten: `kgan train` refuses it.
 """
 
@@ -30,7 +34,13 @@ DEFAULTS = {
     "loss": "non_saturating",
     "learning_rate": 2e-4,
     "num_samples": 64,
+    "conditioning": "acgan",
+    "samples_per_class": 8,
 }
+
+
+# Network pairs (kgan.networks) that are trained as a kgan.ConditionalGAN.
+CONDITIONAL_MODELS = ("cgan",)
 
 
 class CommandError(Exception):
@@ -89,6 +99,13 @@ def build_parser():
                        help="Adam learning rate of both networks (default: %(default)s)")
     train.add_argument("--num-samples", type=_positive_int, default=DEFAULTS["num_samples"],
                        help="samples per grid (default: %(default)s)")
+    train.add_argument("--conditioning", choices=("concat", "projection", "acgan"), default=None,
+                       help="--model cgan only: how the networks see the class "
+                            f"(default: {DEFAULTS['conditioning']})")
+    train.add_argument("--samples-per-class", type=_positive_int,
+                       default=DEFAULTS["samples_per_class"],
+                       help="--model cgan only: columns of the class grid, one row per class "
+                            "(default: %(default)s)")
     train.add_argument("--seed", type=int, default=None, help="seed for repeatable runs")
     train.add_argument("--out", default=None,
                        help="run directory; must not exist yet (default: runs/MODEL-DATA-TIME)")
@@ -101,6 +118,12 @@ def build_parser():
     sample.add_argument("--seed", type=int, default=None)
     sample.add_argument("--out", required=True,
                         help="output .npz; key 'images' holds uint8 (N, H, W, C)")
+    sample.add_argument("--labels", default=None,
+                        help="conditional runs: comma-separated labels or class names, e.g. "
+                             "0,1,2 or A,b,7 (default: --n samples cycling through the classes; "
+                             "the .npz then also holds 'labels')")
+    sample.add_argument("--n-per-label", type=_positive_int, default=8,
+                        help="samples per label given with --labels (default: %(default)s)")
 
     export = commands.add_parser("export", help="export the generator as a SavedModel")
     export.add_argument("run_dir", help="a run directory written by `kgan train`")
@@ -132,17 +155,36 @@ def train(args):
             f"unknown --model {args.model!r}; registered: {', '.join(kgan.networks.names())}."
         )
     kgan.losses.get(args.loss)
+    conditional = args.model in CONDITIONAL_MODELS
+    if args.conditioning is not None and not conditional:
+        raise CommandError(
+            f"--conditioning applies to --model {' or '.join(CONDITIONAL_MODELS)} only, "
+            f"not {args.model!r}."
+        )
     if args.seed is not None:
         keras.utils.set_random_seed(args.seed)
 
     # Everything that can fail on bad input runs before the run directory exists.
     dataset = datasets.load(args.data, batch_size=args.batch_size, image_size=args.image_size,
-                            seed=args.seed)
-    image_shape = tuple(int(d) for d in dataset.element_spec.shape[1:])
-    generator, discriminator = kgan.networks.get(
-        args.model, image_shape=image_shape, latent_dim=args.latent_dim, filters=args.filters
-    )
-    gan = kgan.GAN(generator, discriminator, latent_dim=args.latent_dim, seed=args.seed)
+                            seed=args.seed, labels=conditional)
+    if conditional:
+        class_names = datasets.class_names(args.data)
+        conditioning = args.conditioning or DEFAULTS["conditioning"]
+        image_shape = tuple(int(d) for d in dataset.element_spec[0].shape[1:])
+        generator, discriminator = kgan.networks.get(
+            args.model, image_shape=image_shape, latent_dim=args.latent_dim,
+            filters=args.filters, num_classes=len(class_names), conditioning=conditioning,
+        )
+        gan = kgan.ConditionalGAN(generator, discriminator, num_classes=len(class_names),
+                                  latent_dim=args.latent_dim, seed=args.seed)
+        extra = {"conditioning": conditioning, "class_names": class_names}
+    else:
+        image_shape = tuple(int(d) for d in dataset.element_spec.shape[1:])
+        generator, discriminator = kgan.networks.get(
+            args.model, image_shape=image_shape, latent_dim=args.latent_dim, filters=args.filters
+        )
+        gan = kgan.GAN(generator, discriminator, latent_dim=args.latent_dim, seed=args.seed)
+        extra = {}
     gan.compile(
         g_optimizer=keras.optimizers.Adam(args.learning_rate, beta_1=0.5),
         d_optimizer=keras.optimizers.Adam(args.learning_rate, beta_1=0.5),
@@ -152,16 +194,25 @@ def train(args):
 
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "run.json"), "w") as f:
-        json.dump({**vars(args), "out": out, "image_shape": list(image_shape),
+        json.dump({**vars(args), **extra, "out": out, "image_shape": list(image_shape),
                    "kgan_version": kgan.__version__}, f, indent=2)
     samples_dir = os.path.join(out, "samples")
+    grid_seed = 0 if args.seed is None else args.seed
+    if conditional:
+        grid = callbacks.ClassGrid(samples_dir, samples_per_class=args.samples_per_class,
+                                   seed=grid_seed, scale=max(1, 32 // image_shape[0]))
+    else:
+        grid = callbacks.SampleGrid(samples_dir, num_samples=args.num_samples, seed=grid_seed,
+                                    scale=max(1, 32 // image_shape[0]))
     fit_callbacks = [
-        callbacks.SampleGrid(samples_dir, num_samples=args.num_samples,
-                             seed=0 if args.seed is None else args.seed,
-                             scale=max(1, 32 // image_shape[0])),
+        grid,
         callbacks.TrainingGif(out, frames_dir=samples_dir),
         keras.callbacks.CSVLogger(os.path.join(out, "history.csv")),
     ]
+    if conditional:
+        fit_callbacks.append(callbacks.ClassInterpolationGif(
+            out, samples_per_pair=args.samples_per_class, seed=grid_seed,
+            scale=max(1, 32 // image_shape[0])))
     print(f"Training {args.model} on {args.data} {image_shape} for {args.epochs} epochs "
           f"into {out}")
     history = gan.fit(dataset, epochs=args.epochs, callbacks=fit_callbacks,
@@ -171,6 +222,7 @@ def train(args):
     kgan.export_generator(gan, os.path.join(out, "saved_model"))
     images.save_loss_plot(history.history, os.path.join(out, "losses.png"))
     print(f"Wrote {out}: samples/ ({len(fit_callbacks[0].paths)} grids), training.gif, "
+          f"{'interpolation.gif, ' if conditional else ''}"
           "history.csv, losses.png, gan.keras, saved_model/")
     return out
 
@@ -191,14 +243,49 @@ def sample(args):
 
     out = args.out if args.out.endswith(".npz") else args.out + ".npz"
     gan = _load_run(args.run_dir)
-    samples = images.to_uint8(gan.generate(args.n, seed=args.seed))
+    arrays = {}
+    if hasattr(gan, "num_classes"):
+        if args.labels is None:
+            labels = np.arange(args.n) % gan.num_classes
+        else:
+            labels = np.repeat(_parse_labels(args.labels, args.run_dir), args.n_per_label)
+        arrays["labels"] = gan.check_labels(labels)
+        samples = images.to_uint8(gan.generate(arrays["labels"], seed=args.seed))
+    elif args.labels is not None:
+        raise CommandError(f"--labels: the run in {args.run_dir!r} is not class-conditional.")
+    else:
+        samples = images.to_uint8(gan.generate(args.n, seed=args.seed))
     directory = os.path.dirname(os.path.abspath(out))
     os.makedirs(directory, exist_ok=True)
     tmp = os.path.join(directory, f".{os.path.basename(out)}.tmp.npz")
-    np.savez_compressed(tmp, images=samples)
+    np.savez_compressed(tmp, images=samples, **arrays)
     os.replace(tmp, out)
     print(f"Wrote {samples.shape[0]} images {samples.shape[1:]} to {out}")
     return out
+
+
+def _parse_labels(text, run_dir):
+    """`"0,1,A"` -> label indices; a token that is not an integer is a class name."""
+    names = []
+    run_json = os.path.join(run_dir, "run.json")
+    if os.path.isfile(run_json):
+        with open(run_json) as f:
+            names = json.load(f).get("class_names") or []
+    labels = []
+    for token in (t.strip() for t in text.split(",")):
+        try:
+            labels.append(int(token))
+            continue
+        except ValueError:
+            pass
+        if token in names:
+            labels.append(names.index(token))
+        else:
+            raise CommandError(
+                f"--labels: {token!r} is neither an integer label nor a class name of this "
+                f"run{' (' + ' '.join(names) + ')' if names else ''}."
+            )
+    return labels
 
 
 def export(args):

@@ -135,8 +135,8 @@ def test_existing_run_directory_is_never_overwritten(default_run, capsys):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--model", "nope"], "unknown --model 'nope'; registered: dcgan"),
-    (["--data", "nope"], "Built-in datasets: ['digits']"),
+    (["--model", "nope"], "unknown --model 'nope'; registered: cgan, dcgan"),
+    (["--data", "nope"], "Built-in datasets: ['digits', 'glyphs']"),
     (["--image-size", "9"], "b * 2**k"),
     (["--loss", "nope"], "`loss`"),
     (["--batch-size", "5000"], "`batch_size`=5000 is larger than the number of examples"),
