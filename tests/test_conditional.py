@@ -127,6 +127,11 @@ def test_generate_labels_noise_and_class_weights(seeded):
         gan.generate([0, 1], z=z)
 
 
+@pytest.fixture(scope="module")
+def untrained():
+    return tiny_cgan("concat")
+
+
 def _dataset(images, labels, batch_size=4):
     return tf.data.Dataset.from_tensor_slices((images, labels)).batch(batch_size)
 
@@ -144,8 +149,8 @@ def _dataset(images, labels, batch_size=4):
     (lambda x, y: tf.data.Dataset.from_tensor_slices(x).batch(4), "needs labels"),
     (lambda x, y: _dataset(x, y % 2), "disagrees with the data"),
 ])
-def test_bad_labels_fail_before_training(make_data, message):
-    gan = tiny_cgan("concat")
+def test_bad_labels_fail_before_training(untrained, make_data, message):
+    gan = untrained
     images, labels = labelled()
     data = make_data(images, labels)
     before = [w.numpy() for w in gan.generator.weights]

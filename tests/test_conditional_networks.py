@@ -15,7 +15,7 @@ def one_hot(labels, num_classes=5):
 
 
 @pytest.mark.parametrize("conditioning", ["concat", "projection", "acgan"])
-@pytest.mark.parametrize("side, channels", [(8, 1), (16, 3), (28, 1)])
+@pytest.mark.parametrize("side, channels", [(8, 1), (28, 3)])
 def test_shapes_at_dcgan_sizes(conditioning, side, channels):
     generator, discriminator = kgan.networks.get(
         "cgan", image_shape=(side, side, channels), latent_dim=6, num_classes=5,
