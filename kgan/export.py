@@ -64,7 +64,8 @@ def export_generator(gan, path, overwrite=False, *, latent_dim=None):
     Args:
         gan: a `kgan.GAN` (its `generator` and `latent_dim` are used), or a
             bare Keras generator model mapping noise `[batch, latent_dim]` to
-            images `[batch, H, W, C]` in [-1, 1].
+            images `[batch, H, W, C]` in [-1, 1]. A `kgan.ConditionalGAN`
+            gets signatures that also take `label` (see the module docstring).
         path: directory to create (`str` or path-like, local file system).
             Its parent directories are created if needed.
         overwrite: replace an existing export at `path`. Only a directory

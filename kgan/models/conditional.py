@@ -146,8 +146,7 @@ class ConditionalGAN(GAN):
     def _class_vectors(self, labels):
         """Integer labels `[batch]` -> one-hot; class weights `[batch, K]` pass."""
         labels = ops.convert_to_tensor(labels)
-        if len(labels.shape) == 2 and labels.shape[1] == self.num_classes \
-                and "float" in str(labels.dtype):
+        if len(labels.shape) == 2 and keras.backend.is_float_dtype(labels.dtype):
             return labels
         return ops.one_hot(ops.cast(ops.reshape(labels, (-1,)), "int32"), self.num_classes)
 
