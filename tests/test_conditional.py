@@ -179,3 +179,9 @@ def test_networks_that_do_not_fit_the_model():
     for bad in (1, 2.5, None, True):
         with pytest.raises(ValueError, match="`num_classes`"):
             kgan.ConditionalGAN(generator, discriminator, num_classes=bad)
+
+
+def test_string_labels_are_refused(untrained):
+    images, _ = labelled(4)
+    with pytest.raises(ValueError, match="non-integer"):
+        untrained.fit(images, np.array(["a", "b", "c", "d"]), batch_size=4, verbose=0)

@@ -56,3 +56,11 @@ def test_class_names_of_folders_and_unlabelled_sources(tmp_path):
     Image.new("L", (8, 8)).save(tmp_path / "flat" / "x.png")
     with pytest.raises(ValueError, match="has no labels"):
         datasets.class_names(tmp_path / "flat")
+
+
+def test_class_names_of_idx_labels():
+    from conftest import SHARED_MNIST
+
+    if not SHARED_MNIST.is_dir():
+        pytest.skip(f"{SHARED_MNIST} is not here")
+    assert datasets.class_names(SHARED_MNIST) == [str(d) for d in range(10)]

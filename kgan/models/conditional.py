@@ -222,11 +222,13 @@ class ConditionalGAN(GAN):
         elif isinstance(x, (tuple, list)) and x and isinstance(x[0], (np.ndarray, tf.Tensor)):
             if len(x) < 2 or x[1] is None:
                 raise ValueError(f"{no_labels}; got images only.")
-            super().check_data(x)
             labels = np.asarray(x[1])
             if not np.issubdtype(labels.dtype, np.number):
-                raise ValueError(f"`y`: labels must be integers; got dtype {labels.dtype}.")
+                raise ValueError(
+                    f"`y`: labels must be integers (non-integer labels); got dtype {labels.dtype}."
+                )
             self._check_label_spec(labels.shape, tf.as_dtype(labels.dtype))
+            super().check_data(x)
             num_images = len(x[0])
             if labels.shape[0] != num_images:
                 raise ValueError(
