@@ -119,9 +119,10 @@ def build_parser():
     sample.add_argument("--out", required=True,
                         help="output .npz; key 'images' holds uint8 (N, H, W, C)")
     sample.add_argument("--labels", default=None,
-                        help="conditional runs: comma-separated labels or class names, e.g. "
-                             "0,1,2 or A,b,7 (default: --n samples cycling through the classes; "
-                             "the .npz then also holds 'labels')")
+                        help="conditional runs: comma-separated labels, e.g. 0,1,2; a token "
+                             "that is not an integer is a class name from run.json, e.g. A,b "
+                             "(default: --n samples cycling through the classes; the .npz then "
+                             "also holds 'labels')")
     sample.add_argument("--n-per-label", type=_positive_int, default=8,
                         help="samples per label given with --labels (default: %(default)s)")
 
@@ -168,7 +169,7 @@ def train(args):
     dataset = datasets.load(args.data, batch_size=args.batch_size, image_size=args.image_size,
                             seed=args.seed, labels=conditional)
     if conditional:
-        class_names = datasets.class_names(args.data)
+        class_names = datasets.class_names(args.data, image_size=args.image_size)
         conditioning = args.conditioning or DEFAULTS["conditioning"]
         image_shape = tuple(int(d) for d in dataset.element_spec[0].shape[1:])
         generator, discriminator = kgan.networks.get(

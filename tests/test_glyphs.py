@@ -64,3 +64,12 @@ def test_class_names_of_idx_labels():
     if not SHARED_MNIST.is_dir():
         pytest.skip(f"{SHARED_MNIST} is not here")
     assert datasets.class_names(SHARED_MNIST) == [str(d) for d in range(10)]
+
+
+def test_class_names_of_a_folder_of_mixed_sizes(tmp_path):
+    from PIL import Image
+
+    for label, size in (("b", 8), ("a", 12)):
+        (tmp_path / label).mkdir()
+        Image.new("L", (size, size)).save(tmp_path / label / "x.png")
+    assert datasets.class_names(tmp_path, image_size=8) == ["a", "b"]

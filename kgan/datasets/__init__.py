@@ -280,13 +280,15 @@ def load_arrays(
     return images.astype(np.float32), None
 
 
-def class_names(name_or_path="digits", data_dir=None, split="train") -> list:
+def class_names(name_or_path="digits", data_dir=None, split="train", image_size=None) -> list:
     """Returns the names of a labelled dataset's classes, indexed by label.
 
     Args:
         name_or_path: As for `load`.
         data_dir: As for `load`.
         split: As for `load`.
+        image_size: As for `load`; needed only for an image folder whose
+            images differ in size.
 
     Returns:
         A list of strings: `names[label]` names that label; its length is
@@ -303,13 +305,14 @@ def class_names(name_or_path="digits", data_dir=None, split="train") -> list:
     kgan.datasets.class_names("digits")  # ['0', '1', ..., '9']
     ```
     """
-    _check_common(None, split)
-    source = _resolve(name_or_path, None, data_dir, split)
+    _check_common(image_size, split)
+    source = _resolve(name_or_path, image_size, data_dir, split)
     if not source.has_labels:
         raise ValueError(f"{source.description} has no labels. {source.labels_hint}")
     if source.class_names is not None:
         return list(source.class_names)
     labels = source.labels
     if labels is None:
-        _, labels = load_arrays(name_or_path, data_dir=data_dir, split=split)
+        _, labels = load_arrays(name_or_path, image_size=image_size, data_dir=data_dir,
+                                split=split)
     return [str(i) for i in range(int(labels.max()) + 1)]
