@@ -124,15 +124,17 @@ def test_conditional_options_are_checked_before_anything_is_written(tmp_path, ca
 def test_glyphs_grid_rows_are_recognisable_letters(tmp_path):
     """A 32x32 glyphs run whose grid rows a classifier of real glyphs reads as their letters.
 
-    Measured: 0.80 of the 62 x 8 tiles after 100 epochs (0.72 after 60), for a
-    logistic regression on the real glyphs' pixels.
+    Measured with projection: 0.99 of the 62 x 8 tiles after 100 epochs (0.82
+    after 80, 0.56 after 60), for a logistic regression on the real glyphs'
+    pixels; AC-GAN reaches 0.80 after 100 epochs.
     """
     from sklearn.linear_model import LogisticRegression
 
     from kgan import datasets
 
     out = tmp_path / "glyphs"
-    assert cli.main(["train", "--model", "cgan", "--data", "glyphs", "--epochs", "100",
+    assert cli.main(["train", "--model", "cgan", "--conditioning", "projection",
+                     "--data", "glyphs", "--epochs", "100",
                      "--seed", "0", "--out", str(out), "--verbose", "0"]) == 0
     real, labels = datasets.load_arrays("glyphs")
     classifier = LogisticRegression(max_iter=2000).fit(real.reshape(len(real), -1), labels)
@@ -141,4 +143,4 @@ def test_glyphs_grid_rows_are_recognisable_letters(tmp_path):
     tiles = images.split_grid(grid[..., None] if grid.ndim == 2 else grid, 62 * per_class,
                               (32, 32, 1), cols=per_class)
     x = tiles.reshape(len(tiles), -1).astype("float32") / 127.5 - 1.0
-    assert np.mean(classifier.predict(x) == np.repeat(np.arange(62), per_class)) >= 0.7
+    assert np.mean(classifier.predict(x) == np.repeat(np.arange(62), per_class)) >= 0.9
