@@ -269,3 +269,5 @@ def load_arrays(
         return images.astype(np.float32), labels
     images = np.concatenate(list(ds.as_numpy_iterator()))
     return images.astype(np.float32), None
+
+from kgan.datasets.text import TextData, load_text, text_corpora  # noqa: E402,F401
