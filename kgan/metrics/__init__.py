@@ -1,0 +1,1 @@
+"""Sample-quality metrics: images (Frechet distance, KID, ...) and text (`kgan.metrics.text`)."""
