@@ -16,9 +16,11 @@ kgan.text.decode(probabilities, vocabulary, sample=True, seed=0)
 ```
 """
 
+import os
+
 import numpy as np
 
-__all__ = ["END_ID", "check_vocabulary", "decode", "decode_ids", "first_end_mask"]
+__all__ = ["END_ID", "check_vocabulary", "decode", "decode_ids", "first_end_mask", "write_lines"]
 
 END_ID = 0
 
@@ -128,3 +130,25 @@ def first_end_mask(ids):
     ids = np.asarray(ids)
     ended_before = np.cumsum(ids == END_ID, axis=-1) - (ids == END_ID)
     return (ended_before == 0).astype(np.float32)
+
+
+def write_lines(texts, path):
+    """Writes one text per line (UTF-8), through a temporary file renamed into place.
+
+    Returns:
+        `path`.
+
+    Raises:
+        ValueError: a text contains a line break (it would read back as two).
+    """
+    texts = list(texts)
+    for text in texts:
+        if "\n" in text or "\r" in text:
+            raise ValueError(f"`texts`: {text!r} contains a line break.")
+    path = os.fspath(path)
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    tmp = f"{path}.tmp"
+    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+        f.writelines(f"{text}\n" for text in texts)
+    os.replace(tmp, path)
+    return path

@@ -46,3 +46,11 @@ def test_bad_ids_and_scores():
         text.decode(np.zeros((1, 2, 3)), VOCAB)
     with pytest.raises(ValueError, match="non-negative"):
         text.decode(-np.ones((1, 2, 4)), VOCAB, sample=True)
+
+
+def test_write_lines_round_trip(tmp_path):
+    path = text.write_lines(["ab", "", "é"], tmp_path / "sub" / "out.txt")
+    assert open(path, encoding="utf-8").read().split("\n") == ["ab", "", "é", ""]
+    with pytest.raises(ValueError, match="line break"):
+        text.write_lines(["a\nb"], tmp_path / "bad.txt")
+    assert not (tmp_path / "bad.txt").exists()

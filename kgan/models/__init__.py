@@ -3,3 +3,7 @@
 from kgan.models.gan import GAN
 
 __all__ = ["GAN"]
+
+from kgan.models.text import TextGAN  # noqa: E402
+
+__all__ += ["TextGAN"]
