@@ -33,6 +33,13 @@ DEFAULTS = {
 }
 
 
+# Text models train in epochs of a fixed number of steps, after an MLE warm start.
+TEXT_MODELS = ("textgan", "textgan_wgan")
+TEXT_DEFAULTS = {"data": "surnames", "steps_per_epoch": 60, "pretrain_steps": 3000,
+                 "loss": {"textgan": "relativistic", "textgan_wgan": "wasserstein"},
+                 "learning_rate": 1e-4}
+
+
 class CommandError(Exception):
     """A user error the CLI reports in one line."""
 
@@ -70,9 +77,10 @@ def build_parser():
     )
     train.add_argument("--model", default=DEFAULTS["model"],
                        help="registered network pair (default: %(default)s)")
-    train.add_argument("--data", default=DEFAULTS["data"],
+    train.add_argument("--data", default=None,
                        help="'digits' (offline default), a directory of IDX or image files, "
-                            "or a tensorflow-datasets name (default: %(default)s)")
+                            "or a tensorflow-datasets name; for text models 'surnames' "
+                            "(offline default) or a UTF-8 file, one sample per line")
     train.add_argument("--epochs", type=_positive_int, default=DEFAULTS["epochs"],
                        help="default: %(default)s")
     train.add_argument("--batch-size", type=_positive_int, default=DEFAULTS["batch_size"],
@@ -83,10 +91,11 @@ def build_parser():
                        help="default: %(default)s")
     train.add_argument("--filters", type=_positive_int, default=DEFAULTS["filters"],
                        help="network width (default: %(default)s)")
-    train.add_argument("--loss", default=DEFAULTS["loss"], help="default: %(default)s")
-    train.add_argument("--learning-rate", type=_positive_float,
-                       default=DEFAULTS["learning_rate"],
-                       help="Adam learning rate of both networks (default: %(default)s)")
+    train.add_argument("--loss", default=None,
+                       help="default: non_saturating; relativistic for text models")
+    train.add_argument("--learning-rate", type=_positive_float, default=None,
+                       help="Adam learning rate of both networks (default: 2e-4; for text "
+                            "models 1e-4 for the discriminator and half that for the generator)")
     train.add_argument("--num-samples", type=_positive_int, default=DEFAULTS["num_samples"],
                        help="samples per grid (default: %(default)s)")
     train.add_argument("--seed", type=int, default=None, help="seed for repeatable runs")
@@ -94,13 +103,26 @@ def build_parser():
                        help="run directory; must not exist yet (default: runs/MODEL-DATA-TIME)")
     train.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1,
                        help="Keras progress output: 0 silent, 1 progress bar, 2 one line per epoch")
+    text_options = train.add_argument_group("text models (--model textgan, textgan_wgan)")
+    text_options.add_argument("--max-length", type=_positive_int, default=None,
+                              help="characters per sample; longer lines are an error "
+                                   "(default: the longest line)")
+    text_options.add_argument("--steps-per-epoch", type=_positive_int,
+                              default=TEXT_DEFAULTS["steps_per_epoch"],
+                              help="GAN updates per epoch (default: %(default)s)")
+    text_options.add_argument("--pretrain-steps", type=int,
+                              default=TEXT_DEFAULTS["pretrain_steps"],
+                              help="maximum-likelihood warm-start updates of the generator "
+                                   "before the GAN, 0 for none (default: %(default)s; "
+                                   "textgan only)")
 
     sample = commands.add_parser("sample", help="write generated images to an .npz file")
     sample.add_argument("run_dir", help="a run directory written by `kgan train`")
     sample.add_argument("--n", type=_positive_int, default=64, help="default: %(default)s")
     sample.add_argument("--seed", type=int, default=None)
     sample.add_argument("--out", required=True,
-                        help="output .npz; key 'images' holds uint8 (N, H, W, C)")
+                        help="output .npz; key 'images' holds uint8 (N, H, W, C) (a text "
+                             "run writes a UTF-8 .txt file, one sample per line)")
 
     export = commands.add_parser("export", help="export the generator as a SavedModel")
     export.add_argument("run_dir", help="a run directory written by `kgan train`")
@@ -116,6 +138,13 @@ def _run_name(model, data):
 
 
 def train(args):
+    if args.model in TEXT_MODELS:
+        from kgan.cli_text import train_text
+
+        return train_text(args, CommandError)
+    args.data = args.data or DEFAULTS["data"]
+    args.loss = args.loss or DEFAULTS["loss"]
+    args.learning_rate = args.learning_rate or DEFAULTS["learning_rate"]
     import keras
 
     import kgan
@@ -185,6 +214,10 @@ def _load_run(run_dir):
 
 
 def sample(args):
+    if _run_family(args.run_dir) == "text":
+        from kgan.cli_text import sample_text
+
+        return sample_text(args, _load_run(args.run_dir))
     import numpy as np
 
     from kgan import images
@@ -199,6 +232,15 @@ def sample(args):
     os.replace(tmp, out)
     print(f"Wrote {samples.shape[0]} images {samples.shape[1:]} to {out}")
     return out
+
+
+def _run_family(run_dir):
+    """"text" for a run written by a text model, else "image"."""
+    try:
+        with open(os.path.join(run_dir, "run.json")) as f:
+            return json.load(f).get("family", "image")
+    except (OSError, ValueError, AttributeError):
+        return "image"
 
 
 def export(args):
