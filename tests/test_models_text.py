@@ -132,3 +132,17 @@ def test_bad_arguments(corpus):
         gan.fit(np.zeros((4, 3, 9), "float32"))
     with pytest.raises(ValueError, match="patience"):
         gan.pretrain(corpus.train, patience=2)
+
+
+def test_wgan_gp_language_model_trains_through_the_same_step(corpus):
+    generator, critic = kgan.networks.get("textgan_wgan", image_shape=corpus.sample_shape,
+                                          latent_dim=4, filters=4, blocks=1)
+    gan = kgan.TextGAN(generator, critic, vocabulary=corpus.vocabulary, beta_max=1.0,
+                       d_steps=2, gp_weight=10.0, seed=0)
+    assert gan.latent_dim == 4  # inferred from the generator's input
+    gan.compile(loss="wasserstein")
+    history = gan.fit(corpus.train.repeat(), steps_per_epoch=3, epochs=1, verbose=0).history
+    assert np.isfinite(history["penalty"][0]) and history["penalty"][0] > 0
+    assert int(gan.d_optimizer.iterations.numpy()) == 6  # d_steps critic updates per step
+    texts = gan.generate_text(20, seed=0, sample=True)
+    assert len(texts) == 20 and all(set(t) <= set("abc") for t in texts)
