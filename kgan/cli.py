@@ -248,7 +248,8 @@ def export(args):
 
     gan = _load_run(args.run_dir)
     path = kgan.export_generator(gan, args.out, overwrite=args.overwrite)
-    print(f"Wrote SavedModel to {path} (signature serving_default: z -> images uint8)")
+    outputs = "text tf.string" if getattr(gan, "vocabulary", None) else "images uint8"
+    print(f"Wrote SavedModel to {path} (signature serving_default: z -> {outputs})")
     return path
 
 
