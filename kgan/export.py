@@ -293,14 +293,19 @@ def _build_conditional_archive(generator, latent_dim, num_classes):
     archive.track(generator)
 
     def serve(z, label):
-        tf.debugging.assert_equal(
-            tf.shape(label)[0], tf.shape(z)[0],
-            message="`label` must hold one class per row of `z`")
-        tf.debugging.assert_non_negative(
-            label, message=f"`label` must be in [0, {num_classes})")
-        tf.debugging.assert_less(
-            label, tf.constant(num_classes, tf.int32),
-            message=f"`label` must be in [0, {num_classes})")
+        checks = [
+            tf.debugging.assert_equal(
+                tf.shape(label)[0], tf.shape(z)[0],
+                message="`label` must hold one class per row of `z`"),
+            tf.debugging.assert_non_negative(
+                label, message=f"`label` must be in [0, {num_classes})"),
+            tf.debugging.assert_less(
+                label, tf.constant(num_classes, tf.int32),
+                message=f"`label` must be in [0, {num_classes})"),
+        ]
+        # The checks must fail before the generator meets a bad input.
+        with tf.control_dependencies(checks):
+            z, label = tf.identity(z), tf.identity(label)
         one_hot = tf.one_hot(label, num_classes, dtype=tf.float32)
         return {"images": _to_uint8(generator([z, one_hot], training=False))}
 

@@ -86,7 +86,8 @@ def test_text_samples_callback(corpus, tmp_path):
     gan = tiny_text_gan(corpus)
     callback = kgan.callbacks.TextSamples(tmp_path / "samples", num_samples=5, seed=3)
     gan.fit(corpus.train.repeat(), steps_per_epoch=2, epochs=2, callbacks=[callback], verbose=0)
-    assert sorted(os.listdir(tmp_path / "samples")) == ["epoch_0001.txt", "epoch_0002.txt"]
+    assert sorted(os.listdir(tmp_path / "samples")) == [
+        "epoch_0001.txt", "epoch_0002.txt", "epoch_latent.npy"]
     lines = (tmp_path / "samples" / "epoch_0002.txt").read_text(encoding="utf-8").split("\n")
     assert lines[:-1] == gan.generate_text(callback.z) and lines[-1] == ""
     assert callback.z.shape == (5, gan.latent_dim)
