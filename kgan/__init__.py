@@ -6,7 +6,7 @@ Train with `fit`, watch sample grids and a GIF, save and reload with
 
 __version__ = "0.1.0"
 
-from kgan import callbacks, datasets, images, losses, networks, saving  # noqa: E402
+from kgan import callbacks, datasets, images, losses, metrics, networks, saving  # noqa: E402
 from kgan.export import export_generator  # noqa: E402
 from kgan.models import GAN  # noqa: E402
 from kgan.saving import load_model  # noqa: E402
@@ -19,6 +19,7 @@ __all__ = [
     "images",
     "load_model",
     "losses",
+    "metrics",
     "networks",
     "saving",
     "__version__",

@@ -451,3 +451,8 @@ class NaNGuard(keras.callbacks.Callback):
         )
         print(f"NaNGuard: {self.message}")
         self.model.stop_training = True
+
+
+from kgan.evaluation_callback import Evaluate  # noqa: E402  (re-exported)
+
+__all__ += ["Evaluate"]

@@ -1,4 +1,4 @@
-"""The `kgan` command line: `kgan train | sample | export`.
+"""The `kgan` command line: `kgan train | sample | export | evaluate`.
 
 `kgan train` with no arguments trains a DCGAN on the 1,797 handwritten
 digits bundled with scikit-learn (offline) and writes a run directory:
@@ -118,6 +118,39 @@ def build_parser():
     export.add_argument("--out", required=True, help="SavedModel directory to write")
     export.add_argument("--overwrite", action="store_true",
                         help="replace an existing export at --out")
+
+    evaluation = commands.add_parser(
+        "evaluate", help="measure FD, KID, IS, precision/recall and coverage of a run",
+        description="Generate --n images from RUN_DIR/gan.keras, compare them with real images "
+                    "in the features of a domain classifier (trained once per data and image "
+                    "size, then cached) or of a local InceptionV3, print a table and write "
+                    "RUN_DIR/metrics.json.",
+    )
+    evaluation.add_argument("run_dir", help="a run directory written by `kgan train`")
+    evaluation.add_argument("--data", default=None,
+                            help="real images to compare with, labelled for the domain "
+                                 "extractor (default: the run's --data)")
+    evaluation.add_argument("--image-size", type=_positive_int, default=None,
+                            help="resize the real images (default: the generator's size)")
+    evaluation.add_argument("--n", type=_positive_int, default=10000,
+                            help="generated images (default: %(default)s)")
+    evaluation.add_argument("--n-real", type=_positive_int, default=None,
+                            help="real images (default: all)")
+    evaluation.add_argument("--seed", type=int, default=0, help="default: %(default)s")
+    evaluation.add_argument("--batch-size", type=_positive_int, default=250,
+                            help="default: %(default)s")
+    evaluation.add_argument("--max-samples", type=_positive_int, default=5000,
+                            help="features per side for KID and the k-NN metrics "
+                                 "(default: %(default)s)")
+    evaluation.add_argument("--kid-subset-size", type=_positive_int, default=1000,
+                            help="rows per KID subset (default: %(default)s)")
+    evaluation.add_argument("--extractor", default=None,
+                            help="domain extractor .keras file to use, or to train and write "
+                                 "if missing (default: cached under $KGAN_CACHE_DIR/extractors "
+                                 "or ~/.cache/kgan/extractors)")
+    evaluation.add_argument("--inception-weights", default=None,
+                            help="a local InceptionV3 weights file: use Inception features "
+                                 "instead of the domain classifier (never downloaded)")
     return parser
 
 
@@ -291,9 +324,61 @@ def export(args):
     return path
 
 
+def evaluate(args):
+    import numpy as np
+
+    from kgan import datasets, metrics
+    from kgan.metrics.features import write_json
+
+    gan = _load_run(args.run_dir)
+    run_info = {}
+    run_json = os.path.join(args.run_dir, "run.json")
+    if os.path.isfile(run_json):
+        with open(run_json) as f:
+            run_info = json.load(f)
+    data = args.data or run_info.get("data")
+    if data is None:
+        raise CommandError(f"{run_json!r} does not name the run's data; pass --data.")
+    sample_shape = tuple(int(d) for d in gan.sample_shape)
+    image_size = args.image_size or sample_shape[0]
+    real, _ = datasets.load_arrays(data, image_size=image_size)
+    if real.shape[1:] != sample_shape:
+        raise CommandError(
+            f"--data {data!r} gives images of shape {real.shape[1:]} but the generator makes "
+            f"{sample_shape}; pass --data with {sample_shape[-1]} channel(s) or --image-size."
+        )
+    if args.inception_weights:
+        extractor = metrics.FeatureExtractor.inception(args.inception_weights)
+    else:
+        extractor, _, _ = metrics.extractor_for(data, sample_shape, path=args.extractor)
+    result = metrics.evaluate(gan, real, extractor, n=args.n, n_real=args.n_real,
+                              batch_size=args.batch_size, max_samples=args.max_samples,
+                              kid_subset_size=args.kid_subset_size, seed=args.seed)
+
+    print(f"kgan evaluate {args.run_dir} (data: {data})")
+    print(result.format_table())
+    path = os.path.join(args.run_dir, "metrics.json")
+    # One entry per feature extractor, so domain and Inception results live side by side.
+    written = {}
+    if os.path.isfile(path):
+        try:
+            with open(path) as f:
+                written = json.load(f)
+        except ValueError:
+            written = {}
+    entry = result.to_dict()
+    entry["metrics"] = {k: (v if np.isfinite(v) else None) for k, v in entry["metrics"].items()}
+    entry["data"] = data
+    written[extractor.name] = entry
+    write_json(path, written)
+    print(f"Wrote {path}")
+    return result
+
+
 def main(argv=None):
     args = build_parser().parse_args(argv)
-    command = {"train": train, "sample": sample, "export": export}[args.command]
+    command = {"train": train, "sample": sample, "export": export,
+               "evaluate": evaluate}[args.command]
     try:
         command(args)
     except Exception as error:
