@@ -60,15 +60,30 @@ def test_committed_notebook_is_executed_small_and_shows_pictures(source):
     assert first_text.startswith("full mode"), first_text
 
 
-def test_readme_links_every_tutorial_with_a_picture():
+def readme_picture(notebook):
+    """The PNG shown by the cell tagged `readme-picture` (see tutorials/execute.py)."""
+    for cell in notebook.cells:
+        if "readme-picture" in cell.get("metadata", {}).get("tags", []):
+            for output in cell.outputs:
+                if "image/png" in output.get("data", {}):
+                    return base64.b64decode(output.data["image/png"])
+    return None
+
+
+def test_readme_links_every_tutorial_with_its_picture():
     readme = (REPO / "README.md").read_text()
     section = readme.split("\n## Tutorials\n", 1)[1].split("\n## ", 1)[0]
-    for notebook in NOTEBOOKS:
-        link = f"tutorials/{notebook.name}"
-        line = next((ln for ln in section.splitlines() if f"({link})" in ln), None)
-        assert line is not None, f"README's Tutorials section does not link {link}"
-    pictures = re.findall(r"!\[[^\]]*\]\((assets/[^)]+\.png)\)", section)
-    assert len(pictures) >= len(NOTEBOOKS)
-    for picture in pictures:
-        with Image.open(REPO / picture) as image:
+    for path in NOTEBOOKS:
+        link = f"(tutorials/{path.name})"
+        row = next((line for line in section.splitlines() if link in line), None)
+        assert row is not None, f"README's Tutorials section does not link {link}"
+        # One sentence, and the picture the notebook itself shows.
+        assert re.search(r"\| [A-Z][^|]*\. \|", row), row
+        asset = f"assets/tutorial_{path.stem}.png"
+        assert f"]({asset})" in row, f"{path.name}'s row does not show {asset}"
+        with Image.open(REPO / asset) as image:
             assert image.format == "PNG"
+        picture = readme_picture(nbformat.read(path, as_version=4))
+        assert picture == (REPO / asset).read_bytes(), (
+            f"{asset} is not the picture {path.name} shows; run tutorials/execute.py"
+        )

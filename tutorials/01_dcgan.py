@@ -78,7 +78,8 @@ print("batch:", real.shape, real.dtype.name,
 # At 8×8 they are blocky; that is the target the generator has to hit.
 
 # %%
-display(Image(kgan.images.save_image_grid(real.numpy(), f"{OUT}/real.png", scale=4)))
+display(Image(kgan.images.save_image_grid(real.numpy(), f"{OUT}/real.png", scale=4,
+                                          pad_value=128)))
 
 # %% [markdown]
 # ## The two networks
@@ -143,7 +144,7 @@ print(f"d_loss {float(d_loss):.3f} (two terms of about log 2), g_loss {float(g_l
 
 # %%
 display(Image(kgan.images.save_image_grid(gan.generate(64, seed=0), f"{OUT}/untrained.png",
-                                          scale=4)))
+                                          scale=4, pad_value=128)))
 
 # %% [markdown]
 # ## Training with `fit`
@@ -196,9 +197,9 @@ plt.show()
 # The last grid again, larger: `SampleGrid` keeps its fixed noise in `z`, so generating
 # from it reproduces the grid.
 
-# %%
+# %% tags=["readme-picture"]
 last = gan.generate(callbacks[0].z)
-display(Image(kgan.images.save_image_grid(last, f"{OUT}/last.png", scale=5)))
+display(Image(kgan.images.save_image_grid(last, f"{OUT}/last.png", scale=5, pad_value=128)))
 
 # %% [markdown]
 # The whole run as the GIF that `TrainingGif` wrote (`training.gif`; some notebook

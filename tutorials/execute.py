@@ -7,9 +7,13 @@ Full mode is what the committed notebooks show. Each notebook runs in a fresh
 kernel whose working directory is a temporary directory, deleted afterwards,
 so the paths it prints read `runs/...` as they would for a reader. The kernel
 imports this checkout's kgan.
+
+The PNG shown by the cell tagged `readme-picture` is also written to
+`assets/tutorial_NAME.png`, the README's picture for that tutorial.
 """
 
 import argparse
+import base64
 import os
 import shutil
 import sys
@@ -21,6 +25,8 @@ import jupytext
 import nbclient
 
 HERE = Path(__file__).resolve().parent
+ASSETS = HERE.parent / "assets"
+README_TAG = "readme-picture"
 os.environ["PYTHONPATH"] = os.pathsep.join(
     [str(HERE.parent)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
 )
@@ -28,6 +34,16 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 
 def sources():
     return sorted(p for p in HERE.glob("[0-9][0-9]_*.py"))
+
+
+def readme_picture(notebook):
+    """The PNG bytes shown by the cell tagged `readme-picture`, or None."""
+    for cell in notebook.cells:
+        if README_TAG in cell.get("metadata", {}).get("tags", []):
+            for output in cell.get("outputs", []):
+                if "image/png" in output.get("data", {}):
+                    return base64.b64decode(output["data"]["image/png"])
+    return None
 
 
 def execute(source, quick, timeout):
@@ -56,6 +72,9 @@ def execute(source, quick, timeout):
                 os.environ[key] = value
     # Keep the pairing with the .py source (see jupytext.toml).
     jupytext.write(notebook, source.with_suffix(".ipynb"), fmt="ipynb")
+    picture = readme_picture(notebook)
+    if picture is not None and not quick:
+        (ASSETS / f"tutorial_{source.stem}.png").write_bytes(picture)
     return source.with_suffix(".ipynb")
 
 
