@@ -63,6 +63,7 @@ def test_explicit_extractor_file_is_used_as_is(run_dir, tmp_path, capsys):
     (["--image-size", "16"], "gives images of shape (16, 16, 1) but the generator makes (8, 8, 1)"),
     (["--inception-weights", "nope.h5"], "is not a file"),
     (["--data", "nope"], "Built-in datasets"),
+    (["--extractor", "mine.h5"], "must end with '.keras'"),
 ])
 def test_bad_input_is_one_error_and_keeps_metrics_json(run_dir, cache, capsys, argv, message):
     (run_dir / "metrics.json").write_text("{}")

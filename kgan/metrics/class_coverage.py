@@ -27,6 +27,12 @@ def class_histogram(predictions, num_classes):
 
     Returns:
         int64 array `[num_classes]`.
+
+    Example:
+
+    ```python
+    class_histogram([0, 2, 2], 4)  # array([1, 0, 2, 0])
+    ```
     """
     predictions = np.asarray(predictions)
     if predictions.ndim == 2:

@@ -60,7 +60,8 @@ class Reservoir:
         self.size += fill
         rest = rows[fill:]
         if rest.shape[0]:
-            # Row t (0-based over the stream) replaces a uniform slot with probability capacity/(t+1).
+            # Row t (0-based over the stream) replaces a uniform slot
+            # with probability capacity / (t + 1).
             t = self.seen + fill + np.arange(rest.shape[0])
             slots = self.rng.integers(0, t + 1)
             for row, slot in zip(rest[slots < self.capacity], slots[slots < self.capacity]):
@@ -212,6 +213,23 @@ def feature_statistics(images, extractor, n=None, batch_size=250, max_samples=50
 def compare(real, fake, kid_subsets=100, kid_subset_size=1000, pr_k=3, dc_k=5,
             class_threshold=0.5, seed=0):
     """Metrics between real and generated `FeatureStatistics` of one extractor.
+
+    Args:
+        real: `FeatureStatistics` of real images.
+        fake: `FeatureStatistics` of generated images, same extractor.
+        kid_subsets: Subsets averaged by KID.
+        kid_subset_size: Rows per KID subset.
+        pr_k: k of precision/recall.
+        dc_k: k of density/coverage.
+        class_threshold: Share ratio above which a class counts as covered.
+        seed: Seed of KID's subset draws.
+
+    Example:
+
+    ```python
+    reference = feature_statistics(real_images, extractor)   # once
+    compare(reference, feature_statistics(gan, extractor, n=5000))["fd_domain"]
+    ```
 
     Returns:
         dict `{metric_name: float}`; names end in the extractor's name, e.g.

@@ -185,6 +185,13 @@ class FeatureExtractor:
 
         Returns:
             A `FeatureExtractor` named `"domain"`.
+
+        Example:
+
+        ```python
+        extractor = FeatureExtractor.fit("digits", seed=0)
+        extractor.metadata["test_accuracy"]  # about 0.98
+        ```
         """
         import keras
 
@@ -207,7 +214,8 @@ class FeatureExtractor:
             raise ValueError("`data` must have at least 2 classes.")
         n_test = int(round(test_fraction * images.shape[0]))
         if n_test < 1 or images.shape[0] - n_test < 1:
-            raise ValueError(f"`data` has too few examples ({images.shape[0]}) to hold out a test set.")
+            raise ValueError(
+                f"`data` has too few examples ({images.shape[0]}) to hold out a test set.")
 
         if seed is not None:
             keras.utils.set_random_seed(seed)
@@ -330,7 +338,8 @@ class FeatureExtractor:
                              "weights file (kgan never downloads weights).")
         problem = _inception_file_problem(weights)
         if problem:
-            raise ValueError(f"`weights` {weights!r} is not an InceptionV3 weights file: {problem}.")
+            raise ValueError(
+                f"`weights` {weights!r} is not an InceptionV3 weights file: {problem}.")
         tops = [True, False] if include_top is None else [bool(include_top)]
         errors = []
         for top in tops:
@@ -523,9 +532,18 @@ def extractor_for(data, image_shape, path=None, verbose=True, **fit_kwargs):
 
     Returns:
         `(extractor, path, trained)`; `trained` tells whether it was trained now.
+
+    Example:
+
+    ```python
+    extractor, path, trained = extractor_for("digits", (8, 8, 1))  # trains, saves
+    extractor, path, trained = extractor_for("digits", (8, 8, 1))  # loads; trained is False
+    ```
     """
     image_shape = tuple(int(d) for d in image_shape)
     path = os.fspath(path) if path is not None else default_extractor_path(data, image_shape)
+    if not path.endswith(".keras"):
+        raise ValueError(f"The feature extractor path must end with '.keras'; got {path!r}.")
     if os.path.isfile(path):
         extractor = FeatureExtractor.load(path)
         if extractor.image_shape != image_shape:

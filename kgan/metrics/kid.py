@@ -18,7 +18,23 @@ __all__ = ["kernel_inception_distance", "mmd2_unbiased", "polynomial_kernel"]
 
 
 def polynomial_kernel(a, b, degree=3, coef0=1.0):
-    """`(a @ b.T / d + coef0) ** degree` for features `a [n, d]`, `b [m, d]`."""
+    """`(a @ b.T / d + coef0) ** degree` for features `a [n, d]`, `b [m, d]`.
+
+    Args:
+        a: Features `[n, d]`.
+        b: Features `[m, d]`.
+        degree: Polynomial degree (3 for KID).
+        coef0: Constant added before the power (1 for KID).
+
+    Returns:
+        float64 kernel matrix `[n, m]`.
+
+    Example:
+
+    ```python
+    polynomial_kernel(np.ones((2, 4)), np.ones((3, 4)))  # all (1 + 1) ** 3 = 8
+    ```
+    """
     a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
     base = a @ b.T / a.shape[1] + coef0
     if isinstance(degree, (int, np.integer)) and degree >= 1:
