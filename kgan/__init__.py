@@ -9,10 +9,12 @@ __version__ = "0.1.0"
 from kgan import callbacks, datasets, images, losses, metrics, networks, saving  # noqa: E402
 from kgan.export import export_generator  # noqa: E402
 from kgan.models import GAN  # noqa: E402
+from kgan.models import ConditionalGAN  # noqa: E402
 from kgan.saving import load_model  # noqa: E402
 
 __all__ = [
     "GAN",
+    "ConditionalGAN",
     "callbacks",
     "datasets",
     "export_generator",

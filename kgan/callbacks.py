@@ -35,7 +35,14 @@ import numpy as np
 
 from kgan import images as _images
 
-__all__ = ["BackupAndResume", "NaNGuard", "SampleGrid", "TrainingGif"]
+__all__ = [
+    "BackupAndResume",
+    "ClassGrid",
+    "ClassInterpolationGif",
+    "NaNGuard",
+    "SampleGrid",
+    "TrainingGif",
+]
 
 
 _check_int = _images._check_int
@@ -60,7 +67,7 @@ class SampleGrid(keras.callbacks.Callback):
 
     A batch of latent vectors is drawn once, from `seed`, the first time
     training begins (when the model's ``latent_dim`` is known), kept in the
-    attribute ``z`` and saved to ``out_dir/latent.npy``; later calls to
+    attribute ``z`` and saved to ``out_dir/epoch_latent.npy``; later calls to
     ``fit``, and a new callback on the same `out_dir` (a resumed run), reuse
     it. Generating from the same ``z`` every time makes the grids of
     successive epochs directly comparable. At the end of every `every`-th
@@ -145,8 +152,9 @@ class SampleGrid(keras.callbacks.Callback):
 
     @property
     def latent_path(self):
-        """Where the fixed latent batch is kept (`out_dir/latent.npy`)."""
-        return os.path.join(self.out_dir, "latent.npy")
+        """Where the fixed latent batch is kept: `out_dir/epoch_latent.npy` for
+        the default `filename` (the part of `filename` before `{` + `latent.npy`)."""
+        return os.path.join(self.out_dir, self.filename.split("{", 1)[0] + "latent.npy")
 
     def _latent_dim(self):
         model = self.model
@@ -172,6 +180,11 @@ class SampleGrid(keras.callbacks.Callback):
         if self.z is None and os.path.isfile(self.latent_path):
             # A resumed run keeps drawing the same samples.
             self.z = np.load(self.latent_path)
+            if len(self.z) != self.num_samples:
+                raise ValueError(
+                    f"{self.latent_path} holds {len(self.z)} latent vectors but this grid "
+                    f"needs {self.num_samples}; give each grid its own `out_dir`."
+                )
         if self.z is None:
             rng = np.random.default_rng(self.seed)
             self.z = rng.standard_normal(
@@ -451,6 +464,157 @@ class NaNGuard(keras.callbacks.Callback):
         )
         print(f"NaNGuard: {self.message}")
         self.model.stop_training = True
+
+
+# ---------------------------------------------------------------------------
+# Class-conditional models (kgan.ConditionalGAN): the model also exposes
+# ``num_classes`` and ``generate(labels, z=...)``.
+
+
+def _num_classes(model, name):
+    num_classes = getattr(model, "num_classes", None)
+    if isinstance(num_classes, bool) or not isinstance(num_classes, numbers.Integral):
+        raise ValueError(
+            f"{name} needs a class-conditional model with `num_classes` (a "
+            f"kgan.ConditionalGAN); got {type(model).__name__}."
+        )
+    return int(num_classes)
+
+
+class ClassGrid(SampleGrid):
+    """Saves a class-conditional sample grid: one row per class, fixed noise per column.
+
+    A row shows one class in many styles; a column shows one noise vector
+    (one style) across the classes. The noise, ``samples_per_class`` vectors
+    drawn once from `seed`, is the same every epoch, so successive grids are
+    comparable. Tiles are laid out by :func:`kgan.class_images.class_grid_inputs`.
+
+    Args:
+        out_dir: Directory for the PNG files; created if needed.
+        classes: Labels of the rows, e.g. ``[0, 1, 2]``; ``None`` shows every
+            class of the model.
+        samples_per_class: Columns of the grid (>= 1).
+        seed, every, scale, padding, pad_value, filename: as for
+            :class:`SampleGrid`.
+
+    Example:
+
+    ```python
+    grids = ClassGrid("runs/glyphs/samples", classes=[0, 1, 26, 27], samples_per_class=8)
+    gan.fit(kgan.datasets.load("glyphs", labels=True), epochs=50, callbacks=[grids])
+    ```
+    """
+
+    def __init__(self, out_dir, classes=None, samples_per_class=8, seed=0, every=1, scale=1,
+                 padding=1, pad_value=128, filename="epoch_{epoch:04d}.png"):
+        super().__init__(out_dir, num_samples=samples_per_class, cols=samples_per_class,
+                         seed=seed, every=every, scale=scale, padding=padding,
+                         pad_value=pad_value, filename=filename)
+        self.samples_per_class = self.num_samples
+        if classes is not None:
+            classes = [_check_int("classes", c, 0) for c in classes]
+            if not classes:
+                raise ValueError("`classes` must name at least one class, or be None.")
+        self.classes = classes
+
+    def rows(self):
+        """The labels of the grid's rows."""
+        num_classes = _num_classes(self.model, "ClassGrid")
+        if self.classes is None:
+            return list(range(num_classes))
+        if max(self.classes) >= num_classes:
+            raise ValueError(
+                f"`classes` must be in [0, {num_classes}); got {self.classes}."
+            )
+        return self.classes
+
+    def on_train_begin(self, logs=None):
+        self.rows()
+        super().on_train_begin(logs)
+
+    def save_grid(self, epoch):
+        """Generates the grid for `epoch` (1-based) and writes it; returns the path."""
+        from kgan.class_images import class_grid_inputs
+
+        labels, z = class_grid_inputs(self.rows(), self._ensure_z())
+        samples = np.asarray(self.model.generate(labels, z=z))
+        path = os.path.join(self.out_dir, self.filename.format(epoch=epoch))
+        path = _images.save_image_grid(
+            samples, path, cols=self.samples_per_class, scale=self.scale,
+            padding=self.padding, pad_value=self.pad_value,
+        )
+        self.paths.append(path)
+        return path
+
+
+class ClassInterpolationGif(keras.callbacks.Callback):
+    """Writes a GIF whose frames move the class input from class `a` to class `b`.
+
+    Each row is one pair ``(a, b)``; each column keeps one noise vector fixed
+    (drawn once from `seed`). Frame ``i`` generates from the class weights
+    ``(1 - t) * onehot(a) + t * onehot(b)``, ``t = i / (steps - 1)``, so the
+    networks' label embedding moves linearly from `a` to `b`. Written when
+    training ends (and by :meth:`write`).
+
+    Args:
+        out_dir: Directory for the GIF; created if needed.
+        pairs: ``(a, b)`` class pairs, one per row; ``None`` uses
+            ``(0, 1), (1, 2), ...`` for up to 4 rows.
+        samples_per_pair: Columns (noise vectors) per row (>= 1).
+        steps: Frames from `a` to `b` (>= 2).
+        seed: Seed of the fixed noise (``numpy.random.default_rng``).
+        scale: Integer upscaling of each tile.
+        duration: Seconds per frame.
+        filename: Name of the GIF file.
+
+    Attributes:
+        path: The GIF written last, or ``None``.
+
+    Example:
+
+    ```python
+    walk = ClassInterpolationGif("runs/digits", pairs=[(1, 7), (3, 8)], steps=24)
+    gan.fit(data, epochs=60, callbacks=[walk])  # -> runs/digits/interpolation.gif
+    ```
+    """
+
+    def __init__(self, out_dir, pairs=None, samples_per_pair=8, steps=16, seed=0, scale=1,
+                 duration=0.1, filename="interpolation.gif"):
+        super().__init__()
+        self.out_dir = os.fspath(out_dir)
+        self.pairs = None if pairs is None else [tuple(int(c) for c in p) for p in pairs]
+        self.samples_per_pair = _check_int("samples_per_pair", samples_per_pair, 1)
+        self.steps = _check_int("steps", steps, 2)
+        self.seed = seed
+        self.scale = _check_int("scale", scale, 1)
+        if isinstance(duration, bool) or not isinstance(duration, numbers.Real) or duration <= 0:
+            raise ValueError(f"`duration` must be a number > 0, got {duration!r}.")
+        self.duration = float(duration)
+        self.filename = _check_basename("filename", filename)
+        self.path = None
+
+    def write(self):
+        """Generates the frames from the current model and writes the GIF; returns its path."""
+        from kgan.class_images import interpolation_weights, write_grid_gif
+
+        num_classes = _num_classes(self.model, "ClassInterpolationGif")
+        pairs = self.pairs or [(c, (c + 1) % num_classes) for c in range(min(4, num_classes))]
+        weights = interpolation_weights(pairs, num_classes, self.steps)
+        z = np.random.default_rng(self.seed).standard_normal(
+            (self.samples_per_pair, int(self.model.latent_dim))).astype("float32")
+        z_grid = np.tile(z, (len(pairs), 1))
+        frames = [
+            self.model.generate(np.repeat(frame, self.samples_per_pair, axis=0), z=z_grid)
+            for frame in weights
+        ]
+        self.path = write_grid_gif(
+            frames, os.path.join(self.out_dir, self.filename), cols=self.samples_per_pair,
+            duration=self.duration, scale=self.scale, pad_value=128,
+        )
+        return self.path
+
+    def on_train_end(self, logs=None):
+        self.write()
 
 
 from kgan.evaluation_callback import Evaluate  # noqa: E402  (re-exported)

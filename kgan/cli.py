@@ -11,6 +11,10 @@ digits bundled with scikit-learn (offline) and writes a run directory:
     RUN_DIR/saved_model/                the generator as a SavedModel
     RUN_DIR/run.json                    the arguments of the run
 
+With `--model cgan` (a class-conditional GAN, `--conditioning concat |
+projection | acgan`) the data's labels are used, each grid has one row per
+class, and RUN_DIR/interpolation.gif morphs between classes.
+
 An existing RUN_DIR is never overwritten: `kgan train` refuses it.
 """
 
@@ -30,7 +34,13 @@ DEFAULTS = {
     "loss": "non_saturating",
     "learning_rate": 2e-4,
     "num_samples": 64,
+    "conditioning": "acgan",
+    "samples_per_class": 8,
 }
+
+
+# Network pairs (kgan.networks) that are trained as a kgan.ConditionalGAN.
+CONDITIONAL_MODELS = ("cgan",)
 
 
 class CommandError(Exception):
@@ -91,6 +101,12 @@ def build_parser():
                             f"{DEFAULTS['learning_rate']})")
     train.add_argument("--num-samples", type=_positive_int,
                        help=f"samples per grid (default: {DEFAULTS['num_samples']})")
+    train.add_argument("--conditioning", choices=("concat", "projection", "acgan"),
+                       help="--model cgan only: how the networks see the class "
+                            f"(default: {DEFAULTS['conditioning']})")
+    train.add_argument("--samples-per-class", type=_positive_int,
+                       help="--model cgan only: columns of the class grid, one row per class "
+                            f"(default: {DEFAULTS['samples_per_class']})")
     train.add_argument("--seed", type=int,
                        help="seed: two runs with the same seed give bit-identical weights on CPU")
     train.add_argument("--nan-lr-factor", type=float,
@@ -112,6 +128,13 @@ def build_parser():
     sample.add_argument("--seed", type=int, default=None)
     sample.add_argument("--out", required=True,
                         help="output .npz; key 'images' holds uint8 (N, H, W, C)")
+    sample.add_argument("--labels", default=None,
+                        help="conditional runs: comma-separated labels, e.g. 0,1,2; a token "
+                             "that is not an integer is a class name from run.json, e.g. A,b "
+                             "(default: --n samples cycling through the classes; the .npz then "
+                             "also holds 'labels')")
+    sample.add_argument("--n-per-label", type=_positive_int, default=8,
+                        help="samples per label given with --labels (default: %(default)s)")
 
     export = commands.add_parser("export", help="export the generator as a SavedModel")
     export.add_argument("run_dir", help="a run directory written by `kgan train`")
@@ -161,7 +184,7 @@ def _run_name(model, data):
 
 # Options a resumed run takes from its run.json; giving another value is an error.
 RUN_OPTIONS = ("model", "data", "batch_size", "image_size", "latent_dim", "filters", "loss",
-               "learning_rate", "num_samples", "seed")
+               "learning_rate", "num_samples", "seed", "conditioning", "samples_per_class")
 
 
 def _resolve_run(args):
@@ -222,6 +245,14 @@ def train(args):
             f"unknown --model {opt['model']!r}; registered: {', '.join(kgan.networks.names())}."
         )
     kgan.losses.get(opt["loss"])
+    conditional = opt["model"] in CONDITIONAL_MODELS
+    if args.conditioning is not None and not conditional:
+        raise CommandError(
+            f"--conditioning applies to --model {' or '.join(CONDITIONAL_MODELS)} only, "
+            f"not {opt['model']!r}."
+        )
+    if not conditional:
+        opt["conditioning"] = None
     nan_guard = callbacks.NaNGuard(lr_factor=opt.get("nan_lr_factor"))
     backup_dir = os.path.join(out, "backup")
     state = saving.read_training_state(backup_dir) if resuming else None
@@ -235,19 +266,33 @@ def train(args):
 
     # Everything that can fail on bad input runs before the run directory is written.
     dataset = datasets.load(opt["data"], batch_size=opt["batch_size"],
-                            image_size=opt["image_size"], seed=opt["seed"])
-    image_shape = tuple(int(d) for d in dataset.element_spec.shape[1:])
+                            image_size=opt["image_size"], seed=opt["seed"], labels=conditional)
+    spec = dataset.element_spec[0] if conditional else dataset.element_spec
+    image_shape = tuple(int(d) for d in spec.shape[1:])
     strategy = {
         "default": tf.distribute.get_strategy,
         "mirrored": tf.distribute.MirroredStrategy,
         "multiworker": tf.distribute.MultiWorkerMirroredStrategy,
     }[args.strategy]()
+    extra = {}
     with strategy.scope():
-        generator, discriminator = kgan.networks.get(
-            opt["model"], image_shape=image_shape, latent_dim=opt["latent_dim"],
-            filters=opt["filters"],
-        )
-        gan = kgan.GAN(generator, discriminator, latent_dim=opt["latent_dim"], seed=opt["seed"])
+        if conditional:
+            class_names = datasets.class_names(opt["data"], image_size=opt["image_size"])
+            generator, discriminator = kgan.networks.get(
+                opt["model"], image_shape=image_shape, latent_dim=opt["latent_dim"],
+                filters=opt["filters"], num_classes=len(class_names),
+                conditioning=opt["conditioning"],
+            )
+            gan = kgan.ConditionalGAN(generator, discriminator, num_classes=len(class_names),
+                                      latent_dim=opt["latent_dim"], seed=opt["seed"])
+            extra = {"class_names": class_names}
+        else:
+            generator, discriminator = kgan.networks.get(
+                opt["model"], image_shape=image_shape, latent_dim=opt["latent_dim"],
+                filters=opt["filters"],
+            )
+            gan = kgan.GAN(generator, discriminator, latent_dim=opt["latent_dim"],
+                           seed=opt["seed"])
         gan.compile(
             g_optimizer=keras.optimizers.Adam(opt["learning_rate"], beta_1=0.5),
             d_optimizer=keras.optimizers.Adam(opt["learning_rate"], beta_1=0.5),
@@ -256,22 +301,30 @@ def train(args):
     gan.check_data(dataset)
 
     os.makedirs(out, exist_ok=True)
-    saving.write_json({**{k: opt[k] for k in RUN_OPTIONS}, "epochs": opt["epochs"],
+    saving.write_json({**{k: opt[k] for k in RUN_OPTIONS}, **extra, "epochs": opt["epochs"],
                        "image_shape": list(image_shape), "kgan_version": kgan.__version__},
                       os.path.join(out, "run.json"))
     history_path = os.path.join(out, "history.csv")
     _trim_history(history_path, done)
     samples_dir = os.path.join(out, "samples")
-    grids = callbacks.SampleGrid(samples_dir, num_samples=opt["num_samples"],
-                                 seed=0 if opt["seed"] is None else opt["seed"],
-                                 scale=max(1, 32 // image_shape[0]))
+    grid_seed = 0 if opt["seed"] is None else opt["seed"]
+    scale = max(1, 32 // image_shape[0])
+    if conditional:
+        grid = callbacks.ClassGrid(samples_dir, samples_per_class=opt["samples_per_class"],
+                                   seed=grid_seed, scale=scale)
+    else:
+        grid = callbacks.SampleGrid(samples_dir, num_samples=opt["num_samples"],
+                                    seed=grid_seed, scale=scale)
     fit_callbacks = [
         nan_guard,  # first: later callbacks see restored weights, never NaN ones
-        grids,
+        grid,
         callbacks.BackupAndResume(backup_dir),
         callbacks.TrainingGif(out, frames_dir=samples_dir),
         keras.callbacks.CSVLogger(history_path, append=True),
     ]
+    if conditional:
+        fit_callbacks.append(callbacks.ClassInterpolationGif(
+            out, samples_per_pair=opt["samples_per_class"], seed=grid_seed, scale=scale))
     if done:
         print(f"Resuming {out} after epoch {done} of {opt['epochs']}")
     else:
@@ -284,8 +337,10 @@ def train(args):
         raise CommandError(f"{nan_guard.message} Saved the last good state in {out}.")
     kgan.export_generator(gan, os.path.join(out, "saved_model"), overwrite=True)
     images.save_loss_plot(images.read_history_csv(history_path), os.path.join(out, "losses.png"))
-    print(f"Wrote {out}: samples/, training.gif, history.csv, losses.png, gan.keras, "
-          "saved_model/, backup/")
+    print(f"Wrote {out}: samples/, training.gif, "
+          f"{'interpolation.gif, ' if conditional else ''}"
+          "history.csv, losses.png, gan.keras, saved_model/, backup/")
+    return out
     return out
 
 
@@ -305,14 +360,49 @@ def sample(args):
 
     out = args.out if args.out.endswith(".npz") else args.out + ".npz"
     gan = _load_run(args.run_dir)
-    samples = images.to_uint8(gan.generate(args.n, seed=args.seed))
+    arrays = {}
+    if hasattr(gan, "num_classes"):
+        if args.labels is None:
+            labels = np.arange(args.n) % gan.num_classes
+        else:
+            labels = np.repeat(_parse_labels(args.labels, args.run_dir), args.n_per_label)
+        arrays["labels"] = gan.check_labels(labels)
+        samples = images.to_uint8(gan.generate(arrays["labels"], seed=args.seed))
+    elif args.labels is not None:
+        raise CommandError(f"--labels: the run in {args.run_dir!r} is not class-conditional.")
+    else:
+        samples = images.to_uint8(gan.generate(args.n, seed=args.seed))
     directory = os.path.dirname(os.path.abspath(out))
     os.makedirs(directory, exist_ok=True)
     tmp = os.path.join(directory, f".{os.path.basename(out)}.tmp.npz")
-    np.savez_compressed(tmp, images=samples)
+    np.savez_compressed(tmp, images=samples, **arrays)
     os.replace(tmp, out)
     print(f"Wrote {samples.shape[0]} images {samples.shape[1:]} to {out}")
     return out
+
+
+def _parse_labels(text, run_dir):
+    """`"0,1,A"` -> label indices; a token that is not an integer is a class name."""
+    names = []
+    run_json = os.path.join(run_dir, "run.json")
+    if os.path.isfile(run_json):
+        with open(run_json) as f:
+            names = json.load(f).get("class_names") or []
+    labels = []
+    for token in (t.strip() for t in text.split(",")):
+        try:
+            labels.append(int(token))
+            continue
+        except ValueError:
+            pass
+        if token in names:
+            labels.append(names.index(token))
+        else:
+            raise CommandError(
+                f"--labels: {token!r} is neither an integer label nor a class name of this "
+                f"run{' (' + ' '.join(names) + ')' if names else ''}."
+            )
+    return labels
 
 
 def export(args):

@@ -17,6 +17,15 @@ moving statistics), and its output in [-1, 1] is mapped to [0, 255] inside
 the graph, like `kgan.images.to_uint8`: `round((x + 1) * 127.5)` (round half
 to even), clipped to [0, 255]; NaN becomes 0.
 
+A `kgan.ConditionalGAN` is exported with the class as a second input:
+
+- `serving_default`: inputs `z`, float32 `[batch, latent_dim]`, and `label`,
+  int32 `[batch]`; output `images`, uint8. A label outside
+  `[0, num_classes)`, or a `label` whose length differs from `z`'s, fails
+  inside the signature (`InvalidArgumentError` naming `label`).
+- `generate`: inputs `label` int32 `[batch]` and `seed` int32; one image per
+  label from seeded noise.
+
 Example:
 
 ```python
@@ -35,6 +44,7 @@ import numpy as np
 import tensorflow as tf
 
 from kgan.models.gan import GAN
+from kgan.models.conditional import ConditionalGAN
 
 __all__ = ["export_generator", "SERVING_SIGNATURE", "GENERATE_SIGNATURE"]
 
@@ -54,7 +64,8 @@ def export_generator(gan, path, overwrite=False, *, latent_dim=None):
     Args:
         gan: a `kgan.GAN` (its `generator` and `latent_dim` are used), or a
             bare Keras generator model mapping noise `[batch, latent_dim]` to
-            images `[batch, H, W, C]` in [-1, 1].
+            images `[batch, H, W, C]` in [-1, 1]. A `kgan.ConditionalGAN`
+            gets signatures that also take `label` (see the module docstring).
         path: directory to create (`str` or path-like, local file system).
             Its parent directories are created if needed.
         overwrite: replace an existing export at `path`. Only a directory
@@ -107,10 +118,14 @@ def export_generator(gan, path, overwrite=False, *, latent_dim=None):
         overwrite = bool(overwrite)
     else:
         raise ValueError(f"`overwrite` must be True or False; got {overwrite!r}.")
-    image_shape = _check_output(generator, latent_dim)
+    conditional = isinstance(gan, ConditionalGAN)
+    image_shape = gan.sample_shape if conditional else _check_output(generator, latent_dim)
     _check_target(target, overwrite)
 
-    archive = _build_archive(generator, latent_dim, image_shape)
+    if conditional:
+        archive = _build_conditional_archive(generator, latent_dim, gan.num_classes)
+    else:
+        archive = _build_archive(generator, latent_dim, image_shape)
 
     parent, name = os.path.split(target)
     os.makedirs(parent, exist_ok=True)
@@ -263,6 +278,43 @@ def _build_archive(generator, latent_dim, image_shape):
     archive.add_endpoint(
         GENERATE_SIGNATURE, generate,
         input_signature=[tf.TensorSpec([], tf.int32, name="n"),
+                         tf.TensorSpec([], tf.int32, name="seed")],
+    )
+    return archive
+
+
+def _build_conditional_archive(generator, latent_dim, num_classes):
+    """Like `_build_archive`, for a generator taking `[z, one-hot label]`."""
+    archive = keras.export.ExportArchive()
+    archive.track(generator)
+
+    def serve(z, label):
+        tf.debugging.assert_equal(
+            tf.shape(label)[0], tf.shape(z)[0],
+            message="`label` must hold one class per row of `z`")
+        tf.debugging.assert_non_negative(
+            label, message=f"`label` must be in [0, {num_classes})")
+        tf.debugging.assert_less(
+            label, tf.constant(num_classes, tf.int32),
+            message=f"`label` must be in [0, {num_classes})")
+        one_hot = tf.one_hot(label, num_classes, dtype=tf.float32)
+        return {"images": _to_uint8(generator([z, one_hot], training=False))}
+
+    def generate(label, seed):
+        z = tf.random.stateless_normal(
+            tf.stack([tf.shape(label)[0], latent_dim]), seed=tf.stack([seed, 0]),
+            dtype=tf.float32,
+        )
+        return serve(z, label)
+
+    archive.add_endpoint(
+        SERVING_SIGNATURE, serve,
+        input_signature=[tf.TensorSpec([None, latent_dim], tf.float32, name="z"),
+                         tf.TensorSpec([None], tf.int32, name="label")],
+    )
+    archive.add_endpoint(
+        GENERATE_SIGNATURE, generate,
+        input_signature=[tf.TensorSpec([None], tf.int32, name="label"),
                          tf.TensorSpec([], tf.int32, name="seed")],
     )
     return archive

@@ -608,3 +608,45 @@ def get(identifier):
         "discriminator_loss_fn) pair of callables. "
         f"Valid names are: {_valid_names()}. Received: {identifier!r}"
     )
+
+
+# --------------------------------------------------------------------------
+# Class losses (conditional GANs)
+# --------------------------------------------------------------------------
+
+
+@_register
+def class_loss(labels, class_logits):
+    """Mean softmax cross-entropy of class logits against integer labels.
+
+    The auxiliary-classifier term of AC-GAN:
+
+        L_class = -E[ log softmax(C(x))_y ],
+
+    added to the discriminator's loss on real and generated examples (it
+    learns to classify both) and to the generator's loss on generated ones
+    (its samples should be classified as the class they were asked for).
+
+    Reference: Odena, Olah, Shlens (2017), "Conditional Image Synthesis with
+    Auxiliary Classifier GANs", arXiv:1610.09585.
+
+    Args:
+        labels: Integer class indices, shape ``[batch]``.
+        class_logits: Unnormalised class scores, shape ``[batch, num_classes]``.
+
+    Returns:
+        Scalar float32 tensor.
+
+    Example:
+
+    >>> float(class_loss([0], [[0.0, 0.0]]))  # log 2
+    0.6931...
+    """
+    class_logits = ops.cast(ops.convert_to_tensor(class_logits), "float32")
+    labels = ops.cast(ops.convert_to_tensor(labels), "int32")
+    return ops.mean(
+        ops.sparse_categorical_crossentropy(labels, class_logits, from_logits=True)
+    )
+
+
+__all__.append("class_loss")

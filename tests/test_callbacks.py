@@ -84,8 +84,8 @@ def test_sample_grid_writes_generated_samples(tmp_path):
     cb.on_epoch_end(0, logs={"loss": 1.0})
     path = os.path.join(str(out), "epoch_0001.png")
     assert cb.paths == [path]
-    assert sorted(os.listdir(out)) == ["epoch_0001.png", "latent.npy"]
-    np.testing.assert_array_equal(np.load(out / "latent.npy"), expected_z)
+    assert sorted(os.listdir(out)) == ["epoch_0001.png", "epoch_latent.npy"]
+    np.testing.assert_array_equal(np.load(out / "epoch_latent.npy"), expected_z)
     img = iio.imread(path)
     assert img.ndim == 2  # grayscale grid stays single-channel
     assert img.shape == (2 * (2 * H + 1) + 1, 3 * (2 * W + 1) + 1)
@@ -145,7 +145,7 @@ def test_sample_grid_every_writes_only_multiples(tmp_path):
     cb.on_train_begin()
     for epoch in range(5):  # Keras epochs 0..4 are epochs 1..5
         cb.on_epoch_end(epoch)
-    assert sorted(os.listdir(tmp_path)) == ["epoch_0002.png", "epoch_0004.png", "latent.npy"]
+    assert sorted(os.listdir(tmp_path)) == ["epoch_0002.png", "epoch_0004.png", "epoch_latent.npy"]
     assert [os.path.basename(p) for p in cb.paths] == [
         "epoch_0002.png",
         "epoch_0004.png",
@@ -220,7 +220,7 @@ def test_training_gif_keeps_identical_frames(tmp_path):
         "epoch_0001.png",
         "epoch_0002.png",
         "epoch_0003.png",
-        "latent.npy",
+        "epoch_latent.npy",
         "notes.txt",
         "training.gif",
     ]
@@ -286,7 +286,7 @@ def test_callbacks_fire_under_fit_and_csv_round_trips(tmp_path):
         "epoch_0001.png",
         "epoch_0002.png",
         "epoch_0003.png",
-        "latent.npy",
+        "epoch_latent.npy",
         "training.gif",
     ]
     # The last grid shows the trained model's samples for the fixed z.

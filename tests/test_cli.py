@@ -55,7 +55,7 @@ def test_default_run_writes_every_artifact(default_run):
     epochs = cli.DEFAULTS["epochs"]
     assert "Epoch 1/" in result.stdout  # Keras' progress output
     grids = sorted(os.listdir(out / "samples"))
-    assert grids == [f"epoch_{i:04d}.png" for i in range(1, epochs + 1)] + ["latent.npy"]
+    assert grids == [f"epoch_{i:04d}.png" for i in range(1, epochs + 1)] + ["epoch_latent.npy"]
     assert len(iio.imread(out / "training.gif", index=None)) == epochs
     with open(out / "history.csv") as f:
         rows = list(csv.DictReader(f))
@@ -149,8 +149,8 @@ def test_resuming_with_other_options_is_refused(default_run, capsys):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--model", "nope"], "unknown --model 'nope'; registered: dcgan"),
-    (["--data", "nope"], "Built-in datasets: ['digits']"),
+    (["--model", "nope"], "unknown --model 'nope'; registered: cgan, dcgan"),
+    (["--data", "nope"], "Built-in datasets: ['digits', 'glyphs']"),
     (["--image-size", "9"], "b * 2**k"),
     (["--loss", "nope"], "`loss`"),
     (["--batch-size", "5000"], "`batch_size`=5000 is larger than the number of examples"),

@@ -45,7 +45,7 @@ def digits_arrays():
 
 
 def test_available_lists_digits():
-    assert datasets.available() == ["digits"]
+    assert datasets.available() == ["digits", "glyphs"]
 
 
 def test_import_does_not_import_tensorflow_datasets():

@@ -6,6 +6,9 @@ class labels. Sources:
 
 - `"digits"`: scikit-learn's bundled 1,797 8x8 handwritten digits. Needs no
   download, so it is the default and works offline.
+- `"glyphs"`: `A-Z a-z 0-9` rendered from the TrueType fonts inside
+  matplotlib (22 fonts, 1,364 images, 32x32 unless `image_size` says
+  otherwise), labelled by character (see `class_names`); offline.
 - A local path: a directory of MNIST-style IDX files
   (`train-images-idx3-ubyte[.gz]`, `t10k-images.idx3-ubyte`, ... with their
   matching `*-labels-idx1-ubyte` files), a single IDX images file, or a
@@ -33,6 +36,8 @@ import tensorflow as tf
 from kgan.datasets import _common
 from kgan.datasets.digits import NAME as _DIGITS
 from kgan.datasets.digits import load_digits_source
+from kgan.datasets.glyphs import NAME as _GLYPHS
+from kgan.datasets.glyphs import load_glyphs_source
 from kgan.datasets.idx import find_images_files, load_idx_source, read_idx
 from kgan.datasets.images import IMAGE_EXTENSIONS, find_image_files
 from kgan.datasets.images import load_image_folder_source
@@ -41,12 +46,13 @@ from kgan.datasets.tfds_source import DatasetUnavailableError
 __all__ = [
     "DatasetUnavailableError",
     "available",
+    "class_names",
     "load",
     "load_arrays",
     "read_idx",
 ]
 
-_BUILTIN = (_DIGITS,)
+_BUILTIN = (_DIGITS, _GLYPHS)
 _TFDS_EXAMPLES = "'mnist', 'fashion_mnist', 'cifar10'"
 
 
@@ -116,6 +122,8 @@ def _resolve(name_or_path, image_size, data_dir, split):
         )
     if not explicit_path and text == _DIGITS:
         return load_digits_source(image_size)
+    if not explicit_path and text == _GLYPHS:
+        return load_glyphs_source(image_size)
 
     path = pathlib.Path(text).expanduser()
     if text and path.exists():
@@ -162,7 +170,8 @@ def load(
     All arguments are checked here, so mistakes surface before training.
 
     Args:
-        name_or_path: `"digits"` (scikit-learn's 8x8 digits, offline), a local
+        name_or_path: `"digits"` (scikit-learn's 8x8 digits, offline),
+            `"glyphs"` (font glyphs, 32x32 by default, offline), a local
             path (a directory of IDX files, a single IDX images file, or a
             directory of png/jpg/jpeg/bmp/gif images, searched recursively),
             or a tensorflow-datasets name such as `"mnist"` or `"cifar10"`.
@@ -269,3 +278,41 @@ def load_arrays(
         return images.astype(np.float32), labels
     images = np.concatenate(list(ds.as_numpy_iterator()))
     return images.astype(np.float32), None
+
+
+def class_names(name_or_path="digits", data_dir=None, split="train", image_size=None) -> list:
+    """Returns the names of a labelled dataset's classes, indexed by label.
+
+    Args:
+        name_or_path: As for `load`.
+        data_dir: As for `load`.
+        split: As for `load`.
+        image_size: As for `load`; needed only for an image folder whose
+            images differ in size.
+
+    Returns:
+        A list of strings: `names[label]` names that label; its length is
+        the number of classes. Sources without names of their own (IDX
+        files) give the label values as strings, `"0"` to the largest.
+
+    Raises:
+        ValueError: if the source has no labels.
+
+    Example:
+
+    ```python
+    kgan.datasets.class_names("glyphs")[:3], len(kgan.datasets.class_names("glyphs"))  # ['A', 'B', 'C'], 62
+    kgan.datasets.class_names("digits")  # ['0', '1', ..., '9']
+    ```
+    """
+    _check_common(image_size, split)
+    source = _resolve(name_or_path, image_size, data_dir, split)
+    if not source.has_labels:
+        raise ValueError(f"{source.description} has no labels. {source.labels_hint}")
+    if source.class_names is not None:
+        return list(source.class_names)
+    labels = source.labels
+    if labels is None:
+        _, labels = load_arrays(name_or_path, image_size=image_size, data_dir=data_dir,
+                                split=split)
+    return [str(i) for i in range(int(labels.max()) + 1)]

@@ -27,6 +27,8 @@ class Source:
     labels: Optional[np.ndarray] = None
     stream: Optional[Callable[..., tf.data.Dataset]] = None
     labels_hint: str = ""
+    # Names of the label values 0, 1, ... (None: the labels are their own names).
+    class_names: Optional[list] = None
 
 
 def is_int(value):

@@ -21,4 +21,5 @@ def load_digits_source(image_size=None):
         has_labels=True,
         images=images,
         labels=bunch.target.astype(np.int32),
+        class_names=[str(d) for d in range(10)],
     )

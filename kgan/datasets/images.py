@@ -109,4 +109,5 @@ def load_image_folder_source(directory, files, image_size=None):
         has_labels=has_labels,
         stream=stream,
         labels_hint="Put every image in a class sub-folder to get labels.",
+        class_names=classes if has_labels else None,
     )

@@ -194,4 +194,6 @@ def load_tfds_source(tfds, name, image_size=None, data_dir=None, split="train"):
         has_labels=label_key is not None,
         stream=stream,
         labels_hint="It has no ClassLabel feature.",
+        class_names=(list(builder.info.features[label_key].names)
+                     if label_key is not None else None),
     )

@@ -11,5 +11,7 @@ generator, discriminator = kgan.networks.get(
 
 from kgan.networks.registry import get, names, register
 from kgan.networks.dcgan import DCGANDiscriminator, DCGANGenerator
+from kgan.networks.conditional import ConditionalDCGANDiscriminator, ConditionalDCGANGenerator
 
 __all__ = ["get", "names", "register", "DCGANGenerator", "DCGANDiscriminator"]
+__all__ += ["ConditionalDCGANGenerator", "ConditionalDCGANDiscriminator"]
