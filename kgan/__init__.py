@@ -6,23 +6,26 @@ Train with `fit`, watch sample grids and a GIF, save and reload with
 
 __version__ = "0.1.0"
 
-from kgan import callbacks, datasets, images, losses, metrics, networks, saving  # noqa: E402
+from kgan import callbacks, datasets, images, losses, metrics, networks, saving, text  # noqa: E402
 from kgan.export import export_generator  # noqa: E402
-from kgan.models import GAN  # noqa: E402
-from kgan.models import ConditionalGAN  # noqa: E402
+from kgan.export_text import export_text_generator  # noqa: E402
+from kgan.models import GAN, ConditionalGAN, TextGAN  # noqa: E402
 from kgan.saving import load_model  # noqa: E402
 
 __all__ = [
     "GAN",
     "ConditionalGAN",
+    "TextGAN",
     "callbacks",
     "datasets",
     "export_generator",
+    "export_text_generator",
     "images",
     "load_model",
     "losses",
     "metrics",
     "networks",
     "saving",
+    "text",
     "__version__",
 ]

@@ -34,6 +34,7 @@ import keras
 import numpy as np
 
 from kgan import images as _images
+from kgan import text as _text
 
 __all__ = [
     "BackupAndResume",
@@ -41,6 +42,7 @@ __all__ = [
     "ClassInterpolationGif",
     "NaNGuard",
     "SampleGrid",
+    "TextSamples",
     "TrainingGif",
 ]
 
@@ -615,6 +617,45 @@ class ClassInterpolationGif(keras.callbacks.Callback):
 
     def on_train_end(self, logs=None):
         self.write()
+
+
+class TextSamples(SampleGrid):
+    """Writes generated text from a fixed latent batch, one sample per line.
+
+    The text counterpart of :class:`SampleGrid` (same fixed ``z``, drawn once
+    from `seed`): after every `every`-th epoch, ``model.generate_text(z)``
+    is written to ``out_dir/filename`` (UTF-8, one sample per line; an
+    empty sample is an empty line). The model must have ``latent_dim`` and
+    ``generate_text(z)``, as :class:`kgan.TextGAN`.
+
+    Args:
+        out_dir: Directory for the text files; created if needed.
+        num_samples: Samples per file (>= 1).
+        seed: Seed of ``z`` (see :class:`SampleGrid`).
+        every: Write after epochs ``every, 2 * every, ...``.
+        filename: File name template formatted with the 1-based ``epoch``.
+
+    Example:
+
+    ```python
+    texts = TextSamples("runs/names/samples", num_samples=32)
+    gan.fit(data.train.repeat(), steps_per_epoch=100, epochs=10, callbacks=[texts])
+    texts.paths[-1]  # 'runs/names/samples/epoch_0010.txt'
+    ```
+    """
+
+    def __init__(self, out_dir, num_samples=32, seed=0, every=1,
+                 filename="epoch_{epoch:04d}.txt"):
+        super().__init__(out_dir, num_samples=num_samples, seed=seed, every=every,
+                         filename=filename)
+
+    def save_grid(self, epoch):
+        """Generates from ``z`` and writes the samples for `epoch`; returns the path."""
+        z = self._ensure_z()
+        path = os.path.join(self.out_dir, self.filename.format(epoch=epoch))
+        _text.write_lines(self.model.generate_text(z), path)
+        self.paths.append(path)
+        return path
 
 
 from kgan.evaluation_callback import Evaluate  # noqa: E402  (re-exported)

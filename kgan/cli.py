@@ -43,6 +43,13 @@ DEFAULTS = {
 CONDITIONAL_MODELS = ("cgan",)
 
 
+# Text models train in epochs of a fixed number of steps, after an MLE warm start.
+TEXT_MODELS = ("textgan", "textgan_wgan")
+TEXT_DEFAULTS = {"data": "surnames", "steps_per_epoch": 60, "pretrain_steps": 3000,
+                 "loss": {"textgan": "relativistic", "textgan_wgan": "wasserstein"},
+                 "learning_rate": 1e-4}
+
+
 class CommandError(Exception):
     """A user error the CLI reports in one line."""
 
@@ -83,7 +90,8 @@ def build_parser():
     train.add_argument("--model", help=f"registered network pair (default: {DEFAULTS['model']})")
     train.add_argument("--data",
                        help="'digits' (offline default), a directory of IDX or image files, "
-                            "or a tensorflow-datasets name")
+                            "or a tensorflow-datasets name; for text models 'surnames' "
+                            "(offline default) or a UTF-8 file, one sample per line")
     train.add_argument("--epochs", type=_positive_int,
                        help=f"total epochs (default: {DEFAULTS['epochs']}); a resumed run "
                             "continues up to this number")
@@ -95,10 +103,12 @@ def build_parser():
                        help=f"default: {DEFAULTS['latent_dim']}")
     train.add_argument("--filters", type=_positive_int,
                        help=f"network width (default: {DEFAULTS['filters']})")
-    train.add_argument("--loss", help=f"default: {DEFAULTS['loss']}")
+    train.add_argument("--loss",
+                       help=f"default: {DEFAULTS['loss']}; relativistic for text models")
     train.add_argument("--learning-rate", type=_positive_float,
                        help=f"Adam learning rate of both networks (default: "
-                            f"{DEFAULTS['learning_rate']})")
+                            f"{DEFAULTS['learning_rate']}; for text models 1e-4 for the "
+                            "discriminator and half that for the generator)")
     train.add_argument("--num-samples", type=_positive_int,
                        help=f"samples per grid (default: {DEFAULTS['num_samples']})")
     train.add_argument("--conditioning", choices=("concat", "projection", "acgan"),
@@ -121,13 +131,26 @@ def build_parser():
                             "(default: a new runs/MODEL-DATA-TIME)")
     train.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1,
                        help="Keras progress output: 0 silent, 1 progress bar, 2 one line per epoch")
+    text_options = train.add_argument_group("text models (--model textgan, textgan_wgan)")
+    text_options.add_argument("--max-length", type=_positive_int, default=None,
+                              help="characters per sample; longer lines are an error "
+                                   "(default: the longest line)")
+    text_options.add_argument("--steps-per-epoch", type=_positive_int,
+                              default=TEXT_DEFAULTS["steps_per_epoch"],
+                              help="GAN updates per epoch (default: %(default)s)")
+    text_options.add_argument("--pretrain-steps", type=int,
+                              default=TEXT_DEFAULTS["pretrain_steps"],
+                              help="maximum-likelihood warm-start updates of the generator "
+                                   "before the GAN, 0 for none (default: %(default)s; "
+                                   "textgan only)")
 
     sample = commands.add_parser("sample", help="write generated images to an .npz file")
     sample.add_argument("run_dir", help="a run directory written by `kgan train`")
     sample.add_argument("--n", type=_positive_int, default=64, help="default: %(default)s")
     sample.add_argument("--seed", type=int, default=None)
     sample.add_argument("--out", required=True,
-                        help="output .npz; key 'images' holds uint8 (N, H, W, C)")
+                        help="output .npz; key 'images' holds uint8 (N, H, W, C) (a text "
+                             "run writes a UTF-8 .txt file, one sample per line)")
     sample.add_argument("--labels", default=None,
                         help="conditional runs: comma-separated labels, e.g. 0,1,2; a token "
                              "that is not an integer is a class name from run.json, e.g. A,b "
@@ -233,6 +256,13 @@ def _trim_history(path, epochs):
 
 
 def train(args):
+    if (args.model or DEFAULTS["model"]) in TEXT_MODELS:
+        from kgan.cli_text import train_text
+
+        for name in ("model", "epochs", "batch_size", "latent_dim", "filters", "num_samples"):
+            if getattr(args, name) is None:
+                setattr(args, name, DEFAULTS[name])
+        return train_text(args, CommandError)
     import keras
     import tensorflow as tf
 
@@ -354,6 +384,10 @@ def _load_run(run_dir):
 
 
 def sample(args):
+    if _run_family(args.run_dir) == "text":
+        from kgan.cli_text import sample_text
+
+        return sample_text(args, _load_run(args.run_dir))
     import numpy as np
 
     from kgan import images
@@ -405,12 +439,22 @@ def _parse_labels(text, run_dir):
     return labels
 
 
+def _run_family(run_dir):
+    """"text" for a run written by a text model, else "image"."""
+    try:
+        with open(os.path.join(run_dir, "run.json")) as f:
+            return json.load(f).get("family", "image")
+    except (OSError, ValueError, AttributeError):
+        return "image"
+
+
 def export(args):
     import kgan
 
     gan = _load_run(args.run_dir)
     path = kgan.export_generator(gan, args.out, overwrite=args.overwrite)
-    print(f"Wrote SavedModel to {path} (signature serving_default: z -> images uint8)")
+    outputs = "text tf.string" if getattr(gan, "vocabulary", None) else "images uint8"
+    print(f"Wrote SavedModel to {path} (signature serving_default: z -> {outputs})")
     return path
 
 

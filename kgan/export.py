@@ -112,6 +112,10 @@ def export_generator(gan, path, overwrite=False, *, latent_dim=None):
     # -> samples/images.npy, uint8 [4, H, W, C]
     ```
     """
+    if getattr(gan, "vocabulary", None) is not None:  # a kgan.TextGAN: z -> strings
+        from kgan.export_text import export_text_generator
+
+        return export_text_generator(gan, path, overwrite=overwrite)
     generator, latent_dim = _resolve_generator(gan, latent_dim)
     target = _check_path(path)
     if isinstance(overwrite, (bool, np.bool_)):

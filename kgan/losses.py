@@ -49,6 +49,9 @@ __all__ = [
     "wasserstein_discriminator_loss",
     "gradient_penalty",
     "r1_penalty",
+    "relativistic_generator_loss",
+    "relativistic_discriminator_loss",
+    "RELATIVISTIC_LOSSES",
 ]
 
 _register = keras.saving.register_keras_serializable(package="kgan")
@@ -380,6 +383,77 @@ def wasserstein_discriminator_loss(real_logits, fake_logits):
     real_logits = _logits(real_logits)
     fake_logits = _logits(fake_logits)
     return _mean(fake_logits) - _mean(real_logits)
+
+
+# --------------------------------------------------------------------------
+# Relativistic standard (RSGAN)
+# --------------------------------------------------------------------------
+# The generator loss of this pair needs the real logits too, so the pair is
+# not in `LOSSES` (whose generator losses take fake logits only); models that
+# use it (`kgan.TextGAN`) pass both.
+
+
+@_register
+def relativistic_generator_loss(real_logits, fake_logits):
+    """Relativistic standard generator loss (RSGAN), paired examples.
+
+    The i-th fake is compared with the i-th real example of the batch:
+
+        L_G = -E_i[ log sigma(D(G(z_i)) - D(x_i)) ]
+            =  E_i[ softplus(D(x_i) - D(G(z_i))) ]
+
+    The generator wants its fakes to look *more real than* the real data.
+    Unlike the other generator losses its gradient also flows through the
+    real logits (as constants for the generator's weights).
+
+    Reference: Jolicoeur-Martineau (2018), "The relativistic discriminator:
+    a key element missing from standard GAN", arXiv:1807.00734; used for
+    text by Nie, Narodytska, Patel (2019), "RelGAN: Relational Generative
+    Adversarial Networks for Text Generation", ICLR 2019.
+
+    Args:
+        real_logits: Discriminator logits for real examples, shape
+            ``[batch]`` or ``[batch, 1]``.
+        fake_logits: Discriminator logits for generated examples, same
+            shape (paired by position).
+
+    Returns:
+        Scalar float32 tensor, the batch mean.
+    """
+    real_logits = _logits(real_logits)
+    fake_logits = _logits(fake_logits)
+    return _mean(ops.softplus(real_logits - fake_logits))
+
+
+@_register
+def relativistic_discriminator_loss(real_logits, fake_logits):
+    """Relativistic standard discriminator loss (RSGAN), paired examples.
+
+    Formula:
+
+        L_D = -E_i[ log sigma(D(x_i) - D(G(z_i))) ]
+            =  E_i[ softplus(D(G(z_i)) - D(x_i)) ]
+
+    Reference: Jolicoeur-Martineau (2018), "The relativistic discriminator:
+    a key element missing from standard GAN", arXiv:1807.00734.
+
+    Args:
+        real_logits: Discriminator logits for real examples, shape
+            ``[batch]`` or ``[batch, 1]``.
+        fake_logits: Discriminator logits for generated examples, same
+            shape (paired by position).
+
+    Returns:
+        Scalar float32 tensor.
+    """
+    real_logits = _logits(real_logits)
+    fake_logits = _logits(fake_logits)
+    return _mean(ops.softplus(fake_logits - real_logits))
+
+
+RELATIVISTIC_LOSSES = {
+    "relativistic": (relativistic_generator_loss, relativistic_discriminator_loss),
+}
 
 
 # --------------------------------------------------------------------------

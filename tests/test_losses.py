@@ -490,3 +490,31 @@ def test_all_loss_functions_registered():
             registered = keras.saving.get_registered_name(fn)
             assert registered == f"kgan>{fn.__name__}"
             assert keras.saving.get_registered_object(registered) is fn
+
+
+# --------------------------------------------------------------------------
+# Relativistic standard (paired real/fake)
+# --------------------------------------------------------------------------
+
+
+def test_relativistic_losses_match_hand_computed():
+    # L_D = mean(-log sigma(r_i - f_i)), L_G = mean(-log sigma(f_i - r_i)).
+    expected_d = _mean(-math.log(_sigmoid(r - f)) for r, f in zip(REAL, FAKE))
+    expected_g = _mean(-math.log(_sigmoid(f - r)) for r, f in zip(REAL, FAKE))
+    _check_scalar(losses.relativistic_discriminator_loss(REAL, FAKE), expected_d)
+    _check_scalar(losses.relativistic_generator_loss(REAL, FAKE), expected_g)
+    # Equal logits: both players pay log 2.
+    _check_scalar(losses.relativistic_generator_loss([1.0, -2.0], [1.0, -2.0]), math.log(2.0))
+
+
+def test_relativistic_losses_are_stable_and_swap_roles():
+    real, fake = tf.constant([[100.0], [-100.0]]), tf.constant([[-100.0], [100.0]])
+    # D(x_1) - D(G(z_1)) = 200 (confident, loss ~0), pair 2 = -200 (loss 200).
+    _check_scalar(losses.relativistic_discriminator_loss(real, fake), 100.0)
+    np.testing.assert_allclose(
+        float(losses.relativistic_generator_loss(real, fake)),
+        float(losses.relativistic_discriminator_loss(fake, real)),
+    )
+    assert "relativistic" not in losses.LOSSES  # its generator loss needs real logits
+    assert losses.RELATIVISTIC_LOSSES["relativistic"] == (
+        losses.relativistic_generator_loss, losses.relativistic_discriminator_loss)

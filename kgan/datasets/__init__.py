@@ -316,3 +316,6 @@ def class_names(name_or_path="digits", data_dir=None, split="train", image_size=
         _, labels = load_arrays(name_or_path, image_size=image_size, data_dir=data_dir,
                                 split=split)
     return [str(i) for i in range(int(labels.max()) + 1)]
+
+
+from kgan.datasets.text import TextData, load_text, text_corpora  # noqa: E402,F401

@@ -2,5 +2,6 @@
 
 from kgan.models.gan import GAN
 from kgan.models.conditional import ConditionalGAN
+from kgan.models.text import TextGAN
 
-__all__ = ["GAN", "ConditionalGAN"]
+__all__ = ["GAN", "ConditionalGAN", "TextGAN"]

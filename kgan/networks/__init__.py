@@ -12,6 +12,23 @@ generator, discriminator = kgan.networks.get(
 from kgan.networks.registry import get, names, register
 from kgan.networks.dcgan import DCGANDiscriminator, DCGANGenerator
 from kgan.networks.conditional import ConditionalDCGANDiscriminator, ConditionalDCGANGenerator
+from kgan.networks.text import (
+    ConvTextCritic,
+    ConvTextGenerator,
+    TextCNNDiscriminator,
+    TextGenerator,
+)
 
-__all__ = ["get", "names", "register", "DCGANGenerator", "DCGANDiscriminator"]
-__all__ += ["ConditionalDCGANGenerator", "ConditionalDCGANDiscriminator"]
+__all__ = [
+    "get",
+    "names",
+    "register",
+    "DCGANGenerator",
+    "DCGANDiscriminator",
+    "ConditionalDCGANGenerator",
+    "ConditionalDCGANDiscriminator",
+    "TextGenerator",
+    "TextCNNDiscriminator",
+    "ConvTextGenerator",
+    "ConvTextCritic",
+]
