@@ -107,6 +107,7 @@ def test_trains_under_xla():
         np.testing.assert_allclose(ema, 0.5 * old + 0.5 * raw, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.large
 def test_mirrored_ema_matches_one_device(tmp_path):
     script = REPO / "tests" / "scripts" / "distributed_training.py"
     runs = {}
