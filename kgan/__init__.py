@@ -10,6 +10,7 @@ from kgan import callbacks, datasets, images, losses, metrics, networks, saving 
 from kgan.export import export_generator  # noqa: E402
 from kgan.models import GAN  # noqa: E402
 from kgan.saving import load_model  # noqa: E402
+from kgan import augment  # noqa: E402
 
 __all__ = [
     "GAN",
@@ -23,4 +24,5 @@ __all__ = [
     "networks",
     "saving",
     "__version__",
+    "augment",
 ]

@@ -5,6 +5,7 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from kgan import augment as augment_lib
 from kgan import losses as losses_lib
 
 # Real data may sit this far outside [-1, 1] (resampling round-off) before it is rejected.
@@ -57,6 +58,10 @@ class GAN(keras.Model):
             included). `generate`, `call`, the sample callbacks and
             `kgan.export_generator` then use `ema_generator`, which `.keras`
             files save and restore.
+        augment: `None`, or a DiffAugment policy (Zhao et al. 2020) such as
+            "color,translation,cutout" (see `kgan.augment`): during training
+            the discriminator sees real and fake samples through the same
+            random differentiable transforms, drawn per example. For images.
         ema_warmup: with `ema_decay`, use `min(ema_decay, (1 + t) / (10 + t))`
             at the t-th update (t from 0), so the average forgets the random
             initial weights within the first few hundred steps.
@@ -74,7 +79,8 @@ class GAN(keras.Model):
     """
 
     def __init__(self, generator, discriminator, latent_dim=None, d_steps=1, gp_weight=0.0,
-                 r1_weight=0.0, seed=None, ema_decay=None, ema_warmup=True, **kwargs):
+                 r1_weight=0.0, seed=None, ema_decay=None, ema_warmup=True, augment=None,
+                 **kwargs):
         super().__init__(**kwargs)
         for value, name in ((generator, "generator"), (discriminator, "discriminator")):
             if not isinstance(value, keras.layers.Layer):
@@ -93,6 +99,12 @@ class GAN(keras.Model):
             raise ValueError(f"`seed` must be None or an integer >= 0; got {seed!r}.")
         self.seed = None if seed is None else int(seed)
         self.sample_shape = self._check_networks()
+        self.augment = augment_lib.check_policy(augment)
+        if self.augment is not None and len(self.sample_shape) != 3:
+            raise ValueError(
+                f"`augment` needs image samples (height, width, channels); the generator makes "
+                f"samples of shape {self.sample_shape}."
+            )
         self.ema_decay, self.ema_warmup = self._check_ema(ema_decay, ema_warmup)
         self.ema_generator = self._make_ema_generator() if self.ema_decay is not None else None
 
@@ -316,6 +328,13 @@ class GAN(keras.Model):
         """The real/fake logits within the discriminator's output."""
         return output
 
+    def augment_samples(self, samples):
+        """What the discriminator sees of `samples` in training: the DiffAugment
+        transforms when `augment` is set, else `samples` unchanged."""
+        if self.augment is None:
+            return samples
+        return augment_lib.diff_augment(samples, self.augment, seed=self.seed_generator)
+
     def discriminator_loss(self, real, fake, real_output, fake_output, condition):
         """The discriminator's loss: adversarial term plus enabled penalties.
 
@@ -358,10 +377,11 @@ class GAN(keras.Model):
         for _ in range(self.d_steps - 1):
             fake = self.call_generator(self.sample_noise(batch_size), condition, training=True)
             with tf.GradientTape() as d_tape:
-                real_output = self.call_discriminator(real, condition, training=True)
-                fake_output = self.call_discriminator(fake, condition, training=True)
+                real_seen, fake_seen = self.augment_samples(real), self.augment_samples(fake)
+                real_output = self.call_discriminator(real_seen, condition, training=True)
+                fake_output = self.call_discriminator(fake_seen, condition, training=True)
                 d_loss, _ = self.discriminator_loss(
-                    real, fake, real_output, fake_output, condition
+                    real_seen, fake_seen, real_output, fake_output, condition
                 )
                 scaled_d_loss = self._loss_for_gradients(d_loss, self.d_optimizer)
             d_grads = d_tape.gradient(scaled_d_loss, self.discriminator.trainable_weights)
@@ -372,9 +392,12 @@ class GAN(keras.Model):
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
             fake = self.call_generator(z, condition, training=True)
 
-            # 3. The discriminator scores the real batch and the fakes.
-            real_output = self.call_discriminator(real, condition, training=True)
-            fake_output = self.call_discriminator(fake, condition, training=True)
+            # 3. The discriminator scores the real batch and the fakes, both
+            #    through the same random augmentations when `augment` is set
+            #    (differentiable, so the generator's gradient passes through).
+            real_seen, fake_seen = self.augment_samples(real), self.augment_samples(fake)
+            real_output = self.call_discriminator(real_seen, condition, training=True)
+            fake_output = self.call_discriminator(fake_seen, condition, training=True)
 
             # 4. The generator wants its fakes scored as real.
             g_loss = self.generator_loss(real_output, fake_output, condition)
@@ -385,7 +408,7 @@ class GAN(keras.Model):
             #    tape need not record them.
             with g_tape.stop_recording():
                 d_loss, penalty = self.discriminator_loss(
-                    real, ops.stop_gradient(fake), real_output, fake_output, condition
+                    real_seen, ops.stop_gradient(fake_seen), real_output, fake_output, condition
                 )
                 scaled_d_loss = self._loss_for_gradients(d_loss, self.d_optimizer)
 
@@ -544,6 +567,7 @@ class GAN(keras.Model):
             "seed": self.seed,
             "ema_decay": self.ema_decay,
             "ema_warmup": self.ema_warmup,
+            "augment": self.augment,
         })
         return config
 
