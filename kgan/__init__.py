@@ -11,6 +11,7 @@ from kgan.export import export_generator  # noqa: E402
 from kgan.export_text import export_text_generator  # noqa: E402
 from kgan.models import GAN, ConditionalGAN, TextGAN  # noqa: E402
 from kgan.saving import load_model  # noqa: E402
+from kgan import augment  # noqa: E402
 
 __all__ = [
     "GAN",
@@ -28,4 +29,5 @@ __all__ = [
     "saving",
     "text",
     "__version__",
+    "augment",
 ]

@@ -36,7 +36,16 @@ DEFAULTS = {
     "num_samples": 64,
     "conditioning": "acgan",
     "samples_per_class": 8,
+    # Quality options (issue 8); a run.json without them is a run without them.
+    "g_learning_rate": None,
+    "d_learning_rate": None,
+    "ema_decay": 0.999,  # chosen by benchmarks/quality.py (README, "Sample quality")
+    "augment": "",
+    "spectral_norm": False,
+    "r1_weight": 0.0,
 }
+QUALITY_OFF = {"g_learning_rate": None, "d_learning_rate": None, "ema_decay": 0.0,
+               "augment": "", "spectral_norm": False, "r1_weight": 0.0}
 
 
 # Network pairs (kgan.networks) that are trained as a kgan.ConditionalGAN.
@@ -74,6 +83,37 @@ def _positive_float(text):
     return value
 
 
+def _unit_interval(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value < 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}")
+    return value
+
+
+def _non_negative_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0.0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}")
+    return value
+
+
+def _augment_policy(text):
+    from kgan import augment
+
+    if text.strip().lower() == "none":
+        return ""
+    try:
+        return augment.check_policy(text) or ""
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="kgan", description="Train, sample and export GANs built on Keras 3."
@@ -109,6 +149,21 @@ def build_parser():
                        help=f"Adam learning rate of both networks (default: "
                             f"{DEFAULTS['learning_rate']}; for text models 1e-4 for the "
                             "discriminator and half that for the generator)")
+    train.add_argument("--g-learning-rate", type=_positive_float,
+                       help="generator learning rate (TTUR; default: --learning-rate)")
+    train.add_argument("--d-learning-rate", type=_positive_float,
+                       help="discriminator learning rate (TTUR; default: --learning-rate)")
+    train.add_argument("--ema-decay", type=_unit_interval,
+                       help="EMA of the generator's weights used for sampling and export; "
+                            f"0 disables it (default: {DEFAULTS['ema_decay']})")
+    train.add_argument("--augment", type=_augment_policy,
+                       help="DiffAugment policy for D's inputs, e.g. color,translation,cutout; "
+                            f"'none' disables it (default: {DEFAULTS['augment'] or 'none'})")
+    train.add_argument("--spectral-norm", action=argparse.BooleanOptionalAction, default=None,
+                       help="spectral normalization in the discriminator "
+                            f"(default: {DEFAULTS['spectral_norm']})")
+    train.add_argument("--r1-weight", type=_non_negative_float,
+                       help=f"R1 penalty weight gamma (default: {DEFAULTS['r1_weight']})")
     train.add_argument("--num-samples", type=_positive_int,
                        help=f"samples per grid (default: {DEFAULTS['num_samples']})")
     train.add_argument("--conditioning", choices=("concat", "projection", "acgan"),
@@ -207,7 +262,8 @@ def _run_name(model, data):
 
 # Options a resumed run takes from its run.json; giving another value is an error.
 RUN_OPTIONS = ("model", "data", "batch_size", "image_size", "latent_dim", "filters", "loss",
-               "learning_rate", "num_samples", "seed", "conditioning", "samples_per_class")
+               "learning_rate", "num_samples", "seed", "conditioning",
+               "samples_per_class") + tuple(QUALITY_OFF)
 
 
 def _resolve_run(args):
@@ -225,14 +281,15 @@ def _resolve_run(args):
             saved = json.load(f)
         conflicts = [
             f"--{name.replace('_', '-')} {given[name]!r} (the run has {saved.get(name)!r})"
-            for name in RUN_OPTIONS if name in given and given[name] != saved.get(name)
+            for name in RUN_OPTIONS
+            if name in given and given[name] != saved.get(name, QUALITY_OFF.get(name))
         ]
         if conflicts:
             raise CommandError(
                 f"--out {out!r} is an earlier run with other options: {'; '.join(conflicts)}. "
                 "Resume it without them, or choose a new --out."
             )
-        options = {**DEFAULTS, **{k: saved.get(k) for k in RUN_OPTIONS},
+        options = {**DEFAULTS, **{k: saved.get(k, QUALITY_OFF.get(k)) for k in RUN_OPTIONS},
                    "epochs": saved.get("epochs", DEFAULTS["epochs"]), **given}
         return out, options, True
     if os.path.exists(out) and (not os.path.isdir(out) or os.listdir(out)):
@@ -307,6 +364,9 @@ def train(args):
     extra = {}
     with strategy.scope():
         if conditional:
+            # EMA, DiffAugment, spectral norm and R1 are wired for kgan.GAN's DCGAN
+            # networks only (ConditionalGAN samples with its raw generator): off here.
+            opt.update({k: v for k, v in QUALITY_OFF.items() if "learning_rate" not in k})
             class_names = datasets.class_names(opt["data"], image_size=opt["image_size"])
             generator, discriminator = kgan.networks.get(
                 opt["model"], image_shape=image_shape, latent_dim=opt["latent_dim"],
@@ -317,15 +377,19 @@ def train(args):
                                       latent_dim=opt["latent_dim"], seed=opt["seed"])
             extra = {"class_names": class_names}
         else:
+            network_options = {"spectral_norm": True} if opt["spectral_norm"] else {}
             generator, discriminator = kgan.networks.get(
                 opt["model"], image_shape=image_shape, latent_dim=opt["latent_dim"],
-                filters=opt["filters"],
+                filters=opt["filters"], **network_options,
             )
             gan = kgan.GAN(generator, discriminator, latent_dim=opt["latent_dim"],
-                           seed=opt["seed"])
+                           seed=opt["seed"], ema_decay=opt["ema_decay"] or None,
+                           augment=opt["augment"] or None, r1_weight=opt["r1_weight"])
         gan.compile(
-            g_optimizer=keras.optimizers.Adam(opt["learning_rate"], beta_1=0.5),
-            d_optimizer=keras.optimizers.Adam(opt["learning_rate"], beta_1=0.5),
+            g_optimizer=keras.optimizers.Adam(opt["g_learning_rate"] or opt["learning_rate"],
+                                              beta_1=0.5),
+            d_optimizer=keras.optimizers.Adam(opt["d_learning_rate"] or opt["learning_rate"],
+                                              beta_1=0.5),
             loss=opt["loss"],
         )
     gan.check_data(dataset)

@@ -62,7 +62,8 @@ def export_generator(gan, path, overwrite=False, *, latent_dim=None):
     reader may find `path` missing for that instant, never partly written).
 
     Args:
-        gan: a `kgan.GAN` (its `generator` and `latent_dim` are used), or a
+        gan: a `kgan.GAN` (its `sampling_generator`, the EMA generator when it
+            has `ema_decay`, and its `latent_dim` are used), or a
             bare Keras generator model mapping noise `[batch, latent_dim]` to
             images `[batch, H, W, C]` in [-1, 1]. A `kgan.ConditionalGAN`
             gets signatures that also take `label` (see the module docstring).
@@ -163,7 +164,7 @@ def _resolve_generator(gan, latent_dim):
                 f"`latent_dim`={latent_dim} differs from the GAN's latent_dim={gan.latent_dim}; "
                 "leave it out when exporting a kgan.GAN."
             )
-        return gan.generator, int(gan.latent_dim)
+        return gan.sampling_generator, int(gan.latent_dim)
     if not isinstance(gan, keras.layers.Layer):
         raise ValueError(
             "`gan` must be a kgan.GAN or a Keras generator model; "

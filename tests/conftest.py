@@ -39,3 +39,18 @@ def seeded():
     import keras
 
     keras.utils.set_random_seed(1234)
+
+
+@pytest.fixture(autouse=True)
+def _op_determinism_stays_local():
+    """`kgan train --seed` run in-process enables TF op determinism for the
+    whole process, and Keras then silently drops `jit_compile=True`; switch it
+    back off so later tests really run under XLA."""
+    yield
+    import sys
+
+    if "tensorflow" in sys.modules:
+        from tensorflow.python.framework import config
+
+        if config.is_op_determinism_enabled():
+            config.disable_op_determinism()

@@ -5,6 +5,7 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from kgan import augment as augment_lib
 from kgan import losses as losses_lib
 
 # Real data may sit this far outside [-1, 1] (resampling round-off) before it is rejected.
@@ -50,6 +51,20 @@ class GAN(keras.Model):
             `gamma / 2 * E[|grad D(x)|^2]` on real data (0 disables it).
         seed: seed of the noise drawn during training (`None`: drawn from
             Keras' global seed, so `keras.utils.set_random_seed` applies).
+        ema_decay: `None`, or a decay in [0, 1) for an exponential moving
+            average of the generator's weights (Karras et al. 2018; Yazici et
+            al. 2019). After each generator update every EMA weight becomes
+            `decay * ema + (1 - decay) * weight` (batch-norm statistics
+            included). `generate`, `call`, the sample callbacks and
+            `kgan.export_generator` then use `ema_generator`, which `.keras`
+            files save and restore.
+        augment: `None`, or a DiffAugment policy (Zhao et al. 2020) such as
+            "color,translation,cutout" (see `kgan.augment`): during training
+            the discriminator sees real and fake samples through the same
+            random differentiable transforms, drawn per example. For images.
+        ema_warmup: with `ema_decay`, use `min(ema_decay, (1 + t) / (10 + t))`
+            at the t-th update (t from 0), so the average forgets the random
+            initial weights within the first few hundred steps.
 
     Example:
 
@@ -64,7 +79,8 @@ class GAN(keras.Model):
     """
 
     def __init__(self, generator, discriminator, latent_dim=None, d_steps=1, gp_weight=0.0,
-                 r1_weight=0.0, seed=None, **kwargs):
+                 r1_weight=0.0, seed=None, ema_decay=None, ema_warmup=True, augment=None,
+                 **kwargs):
         super().__init__(**kwargs)
         for value, name in ((generator, "generator"), (discriminator, "discriminator")):
             if not isinstance(value, keras.layers.Layer):
@@ -83,6 +99,14 @@ class GAN(keras.Model):
             raise ValueError(f"`seed` must be None or an integer >= 0; got {seed!r}.")
         self.seed = None if seed is None else int(seed)
         self.sample_shape = self._check_networks()
+        self.augment = augment_lib.check_policy(augment)
+        if self.augment is not None and len(self.sample_shape) != 3:
+            raise ValueError(
+                f"`augment` needs image samples (height, width, channels); the generator makes "
+                f"samples of shape {self.sample_shape}."
+            )
+        self.ema_decay, self.ema_warmup = self._check_ema(ema_decay, ema_warmup)
+        self.ema_generator = self._make_ema_generator() if self.ema_decay is not None else None
 
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
@@ -106,6 +130,54 @@ class GAN(keras.Model):
                 "`latent_dim` could not be inferred from the generator's input; pass it explicitly."
             )
         return int(shape[1])
+
+    @staticmethod
+    def _check_ema(ema_decay, ema_warmup):
+        if ema_decay is not None:
+            try:
+                ema_decay = float(ema_decay)
+            except (TypeError, ValueError):
+                ema_decay = -1.0
+            if not 0.0 <= ema_decay < 1.0:
+                raise ValueError(f"`ema_decay` must be None or a number in [0, 1); got {ema_decay!r}.")
+        if not isinstance(ema_warmup, (bool, np.bool_)):
+            raise ValueError(f"`ema_warmup` must be True or False; got {ema_warmup!r}.")
+        return ema_decay, bool(ema_warmup)
+
+    def _make_ema_generator(self):
+        """A copy of the generator (same config, same weights), not trained directly."""
+        try:
+            config = keras.saving.serialize_keras_object(self.generator)
+            ema = keras.saving.deserialize_keras_object(config)
+        except Exception as error:
+            raise ValueError(
+                "`ema_decay` needs a generator that `from_config(get_config())` can rebuild "
+                f"(a functional, Sequential or kgan network); copying it failed with: {error}"
+            ) from None
+        if len(ema.weights) != len(self.generator.weights):
+            ema(ops.zeros((1, self.latent_dim)), training=False)
+        for copy, weight in zip(ema.weights, self.generator.weights):
+            copy.assign(weight)
+        ema.trainable = False
+        self.ema_updates = self.add_weight(
+            shape=(), initializer="zeros", dtype="float32", trainable=False, name="ema_updates"
+        )
+        return ema
+
+    @property
+    def sampling_generator(self):
+        """The generator that `generate`, `call` and export use: the EMA copy when enabled."""
+        return self.ema_generator if self.ema_generator is not None else self.generator
+
+    def update_ema(self):
+        """Moves each EMA generator weight towards the generator's (one step)."""
+        decay = ops.convert_to_tensor(self.ema_decay, "float32")
+        if self.ema_warmup:
+            t = ops.convert_to_tensor(self.ema_updates)
+            decay = ops.minimum(decay, (1.0 + t) / (10.0 + t))
+        for ema, weight in zip(self.ema_generator.weights, self.generator.weights):
+            ema.assign(weight + ops.cast(decay, ema.dtype) * (ema - weight))
+        self.ema_updates.assign_add(1.0)
 
     def _check_networks(self):
         """Runs both networks on a tiny batch; returns the sample shape."""
@@ -256,6 +328,13 @@ class GAN(keras.Model):
         """The real/fake logits within the discriminator's output."""
         return output
 
+    def augment_samples(self, samples):
+        """What the discriminator sees of `samples` in training: the DiffAugment
+        transforms when `augment` is set, else `samples` unchanged."""
+        if self.augment is None:
+            return samples
+        return augment_lib.diff_augment(samples, self.augment, seed=self.seed_generator)
+
     def discriminator_loss(self, real, fake, real_output, fake_output, condition):
         """The discriminator's loss: adversarial term plus enabled penalties.
 
@@ -298,10 +377,11 @@ class GAN(keras.Model):
         for _ in range(self.d_steps - 1):
             fake = self.call_generator(self.sample_noise(batch_size), condition, training=True)
             with tf.GradientTape() as d_tape:
-                real_output = self.call_discriminator(real, condition, training=True)
-                fake_output = self.call_discriminator(fake, condition, training=True)
+                real_seen, fake_seen = self.augment_samples(real), self.augment_samples(fake)
+                real_output = self.call_discriminator(real_seen, condition, training=True)
+                fake_output = self.call_discriminator(fake_seen, condition, training=True)
                 d_loss, _ = self.discriminator_loss(
-                    real, fake, real_output, fake_output, condition
+                    real_seen, fake_seen, real_output, fake_output, condition
                 )
                 scaled_d_loss = self._loss_for_gradients(d_loss, self.d_optimizer)
             d_grads = d_tape.gradient(scaled_d_loss, self.discriminator.trainable_weights)
@@ -312,9 +392,12 @@ class GAN(keras.Model):
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
             fake = self.call_generator(z, condition, training=True)
 
-            # 3. The discriminator scores the real batch and the fakes.
-            real_output = self.call_discriminator(real, condition, training=True)
-            fake_output = self.call_discriminator(fake, condition, training=True)
+            # 3. The discriminator scores the real batch and the fakes, both
+            #    through the same random augmentations when `augment` is set
+            #    (differentiable, so the generator's gradient passes through).
+            real_seen, fake_seen = self.augment_samples(real), self.augment_samples(fake)
+            real_output = self.call_discriminator(real_seen, condition, training=True)
+            fake_output = self.call_discriminator(fake_seen, condition, training=True)
 
             # 4. The generator wants its fakes scored as real.
             g_loss = self.generator_loss(real_output, fake_output, condition)
@@ -325,7 +408,7 @@ class GAN(keras.Model):
             #    tape need not record them.
             with g_tape.stop_recording():
                 d_loss, penalty = self.discriminator_loss(
-                    real, ops.stop_gradient(fake), real_output, fake_output, condition
+                    real_seen, ops.stop_gradient(fake_seen), real_output, fake_output, condition
                 )
                 scaled_d_loss = self._loss_for_gradients(d_loss, self.d_optimizer)
 
@@ -335,6 +418,9 @@ class GAN(keras.Model):
         d_grads = d_tape.gradient(scaled_d_loss, self.discriminator.trainable_weights)
         self.g_optimizer.apply(g_grads, self.generator.trainable_weights)
         self.d_optimizer.apply(d_grads, self.discriminator.trainable_weights)
+        if self.ema_generator is not None:
+            # 6b. The EMA generator follows the generator's new weights.
+            self.update_ema()
 
         # 7. Report running means for the progress bar and the logs.
         return self._update_metrics(d_loss, g_loss, real_output, fake_output, penalty)
@@ -436,10 +522,12 @@ class GAN(keras.Model):
     # --------------------------------------------------------------- sampling
 
     def call(self, z, training=False):
-        return self.generator(z, training=training)
+        return self.sampling_generator(z, training=training)
 
     def generate(self, n_or_z, seed=None, batch_size=256):
         """Generates samples as a NumPy array, in the generator's range.
+
+        Uses the EMA generator when the GAN has `ema_decay`.
 
         Args:
             n_or_z: a number of samples, or noise `[n, latent_dim]`.
@@ -460,7 +548,7 @@ class GAN(keras.Model):
                 )
         batch_size = _check_positive_int(batch_size, "batch_size")
         chunks = [
-            ops.convert_to_numpy(self.generator(z[i:i + batch_size], training=False))
+            ops.convert_to_numpy(self.sampling_generator(z[i:i + batch_size], training=False))
             for i in range(0, len(z), batch_size)
         ]
         return np.concatenate(chunks)
@@ -477,6 +565,9 @@ class GAN(keras.Model):
             "gp_weight": self.gp_weight,
             "r1_weight": self.r1_weight,
             "seed": self.seed,
+            "ema_decay": self.ema_decay,
+            "ema_warmup": self.ema_warmup,
+            "augment": self.augment,
         })
         return config
 

@@ -131,17 +131,32 @@ class DCGANDiscriminator(keras.Model):
         filters: channels of the first convolution; each later one doubles it.
         kernel_size: kernel size of the strided convolutions.
         dropout: dropout rate after each block (0 disables it).
+        spectral_norm: wrap every convolution and the final dense layer in
+            `keras.layers.SpectralNormalization` (Miyato et al. 2018), which
+            keeps each layer's largest singular value near 1 by one power
+            iteration per training call.
 
     Example:
 
     ```python
-    discriminator = kgan.networks.DCGANDiscriminator(image_shape=(28, 28, 1))
+    discriminator = kgan.networks.DCGANDiscriminator(image_shape=(28, 28, 1), spectral_norm=True)
     logits = discriminator(keras.random.normal((4, 28, 28, 1)))  # (4, 1)
     ```
     """
 
-    def __init__(self, image_shape=(28, 28, 1), filters=64, kernel_size=4, dropout=0.0, **kwargs):
+    def __init__(self, image_shape=(28, 28, 1), filters=64, kernel_size=4, dropout=0.0,
+                 spectral_norm=False, **kwargs):
         image_shape = check_image_shape(image_shape)
+        if not isinstance(spectral_norm, bool):
+            raise ValueError(f"`spectral_norm` must be True or False; got {spectral_norm!r}.")
+
+        def maybe_normalized(layer):
+            if not spectral_norm:
+                return layer
+            return layers.SpectralNormalization(
+                layer, name=f"{layer.name}_sn", dtype=layer.dtype_policy
+            )
+
         _check_positive_int(filters, "filters")
         _check_positive_int(kernel_size, "kernel_size")
         if not 0.0 <= float(dropout) < 1.0:
@@ -151,23 +166,24 @@ class DCGANDiscriminator(keras.Model):
         images = keras.Input(image_shape, name="images")
         x = images
         for i in range(steps):
-            x = layers.Conv2D(
+            x = maybe_normalized(layers.Conv2D(
                 filters * 2**i, kernel_size, strides=2, padding="same", name=f"down{i}"
-            )(x)
+            ))(x)
             x = layers.LeakyReLU(0.2)(x)
             if dropout:
                 x = layers.Dropout(dropout)(x)
         # Mirrors the generator's projection: one more block at the base size.
-        x = layers.Conv2D(filters * 2**steps, 3, padding="same", name="base")(x)
+        x = maybe_normalized(layers.Conv2D(filters * 2**steps, 3, padding="same", name="base"))(x)
         x = layers.LeakyReLU(0.2)(x)
         x = layers.Flatten()(x)
-        logits = layers.Dense(1, dtype="float32", name="logits")(x)
+        logits = maybe_normalized(layers.Dense(1, dtype="float32", name="logits"))(x)
         super().__init__(inputs=images, outputs=logits, **kwargs)
 
         self.image_shape = image_shape
         self.filters = filters
         self.kernel_size = kernel_size
         self.dropout = dropout
+        self.spectral_norm = spectral_norm
 
     def get_config(self):
         return {
@@ -177,18 +193,21 @@ class DCGANDiscriminator(keras.Model):
             "filters": self.filters,
             "kernel_size": self.kernel_size,
             "dropout": self.dropout,
+            "spectral_norm": self.spectral_norm,
         }
 
 
 @register("dcgan")
-def dcgan(image_shape, latent_dim=128, filters=64, kernel_size=4, dropout=0.0):
-    """The DCGAN pair. `filters` sets both networks' widths."""
+def dcgan(image_shape, latent_dim=128, filters=64, kernel_size=4, dropout=0.0,
+          spectral_norm=False):
+    """The DCGAN pair. `filters` sets both networks' widths; `spectral_norm`
+    applies to the discriminator."""
     generator = DCGANGenerator(
         image_shape=image_shape, latent_dim=latent_dim, filters=filters,
         kernel_size=kernel_size, name="generator",
     )
     discriminator = DCGANDiscriminator(
         image_shape=image_shape, filters=filters, kernel_size=kernel_size,
-        dropout=dropout, name="discriminator",
+        dropout=dropout, spectral_norm=spectral_norm, name="discriminator",
     )
     return generator, discriminator

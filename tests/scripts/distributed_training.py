@@ -1,6 +1,6 @@
 """Trains a tiny GAN under a tf.distribute strategy; run by tests/test_distribute.py.
 
-Usage: python distributed_training.py {one,mirrored,multiworker} OUT.npz
+Usage: python distributed_training.py {one,mirrored,multiworker} OUT.npz [EMA_DECAY]
 
 `one` and `mirrored` (two logical CPUs) train the same model on the same
 global batches; `multiworker` reads TF_CONFIG. The final weights go to OUT.npz.
@@ -36,7 +36,8 @@ def build():
     discriminator = keras.Sequential([keras.Input((4, 4, 1)), keras.layers.Flatten(),
                                       keras.layers.Dense(8, activation="relu"),
                                       keras.layers.Dense(1)])
-    gan = SameNoiseGAN(generator, discriminator, r1_weight=1.0)
+    ema_decay = float(sys.argv[3]) if len(sys.argv) > 3 else None
+    gan = SameNoiseGAN(generator, discriminator, r1_weight=1.0, ema_decay=ema_decay)
     # SGD, unlike Adam, shows a wrongly scaled gradient.
     gan.compile(g_optimizer=keras.optimizers.SGD(0.1), d_optimizer=keras.optimizers.SGD(0.1))
     return gan
