@@ -525,8 +525,7 @@ def export(args):
 def evaluate(args):
     import numpy as np
 
-    from kgan import datasets, metrics
-    from kgan.metrics.features import write_json
+    from kgan import datasets, metrics, saving
 
     gan = _load_run(args.run_dir)
     run_info = {}
@@ -568,7 +567,7 @@ def evaluate(args):
     entry["metrics"] = {k: (v if np.isfinite(v) else None) for k, v in entry["metrics"].items()}
     entry["data"] = data
     written[extractor.name] = entry
-    write_json(path, written)
+    saving.write_json(written, path)
     print(f"Wrote {path}")
     return result
 

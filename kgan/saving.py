@@ -7,6 +7,7 @@ half of one.
 
 import json
 import os
+import uuid
 import zipfile
 
 import keras
@@ -15,12 +16,16 @@ import numpy as np
 STATE_FILE = "backup.json"
 
 
-def _replace_into(path, write):
-    """Calls `write(tmp_path)`, then renames the temporary file onto `path`."""
+def atomic_write(path, write):
+    """Calls `write(tmp_path)`, then renames the temporary file onto `path`.
+
+    The temporary file sits in the same directory (created if needed), so the
+    rename is atomic; it is removed if `write` fails. Returns `path`.
+    """
     directory, name = os.path.split(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
     # Keras checks suffixes (".keras", ".weights.h5"), so keep the name's end.
-    tmp = os.path.join(directory, f".tmp-{os.getpid()}-{name}")
+    tmp = os.path.join(directory, f".tmp-{uuid.uuid4().hex}-{name}")
     try:
         write(tmp)
         os.replace(tmp, path)
@@ -35,14 +40,15 @@ def write_json(data, path):
 
     def write(tmp):
         with open(tmp, "w") as f:
-            json.dump(data, f, indent=2)
+            json.dump(data, f, indent=2, sort_keys=True)
+            f.write("\n")
 
-    return _replace_into(path, write)
+    return atomic_write(path, write)
 
 
 def save_model(model, path):
     """`model.save(path)`, atomically."""
-    return _replace_into(path, model.save)
+    return atomic_write(path, model.save)
 
 
 def load_model(path, safe_mode=True):
@@ -118,7 +124,7 @@ def save_training_state(model, directory, epoch):
     to it, and only then are older weight files removed.
     """
     name = f"epoch_{int(epoch):06d}.weights.h5"
-    _replace_into(os.path.join(directory, name), model.save_weights)
+    atomic_write(os.path.join(directory, name), model.save_weights)
     write_json({"epoch": int(epoch), "weights": name}, os.path.join(directory, STATE_FILE))
     for old in os.listdir(directory):
         if old.endswith(".weights.h5") and old != name and not old.startswith(".tmp-"):

@@ -18,10 +18,11 @@ import json
 import math
 import numbers
 import os
-import uuid
 import warnings
 
 import numpy as np
+
+from kgan import saving
 
 __all__ = ["FeatureExtractor", "cache_dir", "default_extractor_path", "extractor_for"]
 
@@ -35,31 +36,6 @@ def _check_int(name, value, minimum):
         raise ValueError(f"`{name}` must be an integer >= {minimum}; got {value!r}.")
     return int(value)
 
-
-def _atomic_write(path, write):
-    """Calls `write(tmp_path)` then renames the temporary file over `path`."""
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    base = os.path.basename(path)
-    stem, ext = os.path.splitext(base)
-    tmp = os.path.join(directory, f".{stem}.{uuid.uuid4().hex}.tmp{ext}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return path
-
-
-def write_json(path, data):
-    """Writes `data` as JSON to `path` atomically."""
-    def write(tmp):
-        with open(tmp, "w") as f:
-            json.dump(data, f, indent=2, sort_keys=True)
-            f.write("\n")
-
-    return _atomic_write(path, write)
 
 
 def _metadata_path(path):
@@ -283,8 +259,8 @@ class FeatureExtractor:
                 f"Only domain extractors can be saved; this one is {self.name!r} (rebuild it "
                 "from its weights file)."
             )
-        _atomic_write(path, self.classifier.save)
-        write_json(_metadata_path(path), self.metadata)
+        saving.atomic_write(path, self.classifier.save)
+        saving.write_json(self.metadata, _metadata_path(path))
         return path
 
     @classmethod
