@@ -124,13 +124,15 @@ def export_generator(gan, path, overwrite=False, *, latent_dim=None):
     else:
         raise ValueError(f"`overwrite` must be True or False; got {overwrite!r}.")
     conditional = isinstance(gan, ConditionalGAN)
-    image_shape = gan.sample_shape if conditional else _check_output(generator, latent_dim)
+    if not conditional:
+        _check_output(generator, latent_dim)
     _check_target(target, overwrite)
 
     if conditional:
         archive = _build_conditional_archive(generator, latent_dim, gan.num_classes)
     else:
-        archive = _build_archive(generator, latent_dim, image_shape)
+        archive = build_archive(generator, latent_dim,
+                                lambda images: {"images": _to_uint8(images)})
 
     parent, name = os.path.split(target)
     os.makedirs(parent, exist_ok=True)
@@ -261,13 +263,17 @@ def _to_uint8(images):
     return tf.cast(tf.clip_by_value(scaled, 0.0, 255.0), tf.uint8)
 
 
-def _build_archive(generator, latent_dim, image_shape):
-    """An `ExportArchive` tracking `generator`, with both signatures traced."""
+def build_archive(generator, latent_dim, outputs):
+    """An `ExportArchive` tracking `generator`, with both signatures traced.
+
+    `outputs` maps the generator's output to the signature's output dict,
+    e.g. `{"images": uint8 images}`.
+    """
     archive = keras.export.ExportArchive()
     archive.track(generator)
 
     def serve(z):
-        return {"images": _to_uint8(generator(z, training=False))}
+        return outputs(generator(z, training=False))
 
     def generate(n, seed):
         z = tf.random.stateless_normal(
@@ -289,7 +295,7 @@ def _build_archive(generator, latent_dim, image_shape):
 
 
 def _build_conditional_archive(generator, latent_dim, num_classes):
-    """Like `_build_archive`, for a generator taking `[z, one-hot label]`."""
+    """Like `build_archive`, for a generator taking `[z, one-hot label]`."""
     archive = keras.export.ExportArchive()
     archive.track(generator)
 

@@ -33,7 +33,7 @@ import tensorflow as tf
 
 from kgan import text as text_lib
 from kgan.export import GENERATE_SIGNATURE, SERVING_SIGNATURE
-from kgan.export import _check_path, _check_target, _move_into_place
+from kgan.export import _check_path, _check_target, _move_into_place, build_archive
 
 __all__ = ["export_text_generator"]
 
@@ -68,7 +68,10 @@ def export_text_generator(gan, path, overwrite=False):
     if not isinstance(overwrite, (bool, np.bool_)):
         raise ValueError(f"`overwrite` must be True or False; got {overwrite!r}.")
     _check_target(target, bool(overwrite))
-    archive = _build_archive(gan.generator, int(gan.latent_dim), vocabulary)
+    archive = build_archive(
+        gan.generator, int(gan.latent_dim),
+        lambda scores: {"text": scores_to_strings(scores, vocabulary)},
+    )
 
     parent, name = os.path.split(target)
     os.makedirs(parent, exist_ok=True)
@@ -91,28 +94,3 @@ def scores_to_strings(scores, vocabulary):
     ended = tf.cumsum(tf.cast(ids == text_lib.END_ID, tf.int32), axis=1) > 0
     characters = tf.where(ended, tf.constant(""), tf.gather(table, ids))
     return tf.strings.reduce_join(characters, axis=1)
-
-
-def _build_archive(generator, latent_dim, vocabulary):
-    archive = keras.export.ExportArchive()
-    archive.track(generator)
-
-    def serve(z):
-        return {"text": scores_to_strings(generator(z, training=False), vocabulary)}
-
-    def generate(n, seed):
-        z = tf.random.stateless_normal(
-            tf.stack([n, latent_dim]), seed=tf.stack([seed, 0]), dtype=tf.float32
-        )
-        return serve(z)
-
-    archive.add_endpoint(
-        SERVING_SIGNATURE, serve,
-        input_signature=[tf.TensorSpec([None, latent_dim], tf.float32, name="z")],
-    )
-    archive.add_endpoint(
-        GENERATE_SIGNATURE, generate,
-        input_signature=[tf.TensorSpec([], tf.int32, name="n"),
-                         tf.TensorSpec([], tf.int32, name="seed")],
-    )
-    return archive
