@@ -1,4 +1,5 @@
 import json
+import warnings
 
 import keras
 import numpy as np
@@ -168,6 +169,42 @@ def test_xla_and_plain_steps_agree():
     assert_same_weights(weights_of(xla), weights_of(plain), atol=2e-5)
     np.testing.assert_allclose(xla_history.history["d_loss"], plain_history.history["d_loss"],
                                rtol=1e-4)
+
+
+def upsampling_gan(jit_compile):
+    """A GAN whose generator resizes bicubically: XLA has no kernel for it on CPU."""
+    generator = keras.Sequential([
+        keras.Input((4,)),
+        keras.layers.Dense(4 * 4 * 2),
+        keras.layers.Reshape((4, 4, 2)),
+        keras.layers.UpSampling2D(interpolation="bicubic"),
+        keras.layers.Conv2D(1, 3, padding="same", activation="tanh"),
+    ])
+    _, discriminator = kgan.networks.get("dcgan", image_shape=(8, 8, 1), filters=2)
+    gan = kgan.GAN(generator, discriminator, latent_dim=4, seed=0)
+    gan.compile(jit_compile=jit_compile)
+    return gan
+
+
+def test_xla_falls_back_when_an_op_has_no_xla_kernel():
+    gan = upsampling_gan(jit_compile=True)
+    assert gan.jit_compile is True
+    before = weights_of(gan)
+    with pytest.warns(RuntimeWarning, match="no XLA kernel for ResizeBicubic.*jit_compile=False"):
+        history = gan.fit(real_images(16), batch_size=4, epochs=2, verbose=0)
+    assert gan.jit_compile is False
+    losses = history.history["d_loss"]
+    assert len(losses) == 2 and np.all(np.isfinite(losses))
+    changed = [not np.array_equal(a, b) for a, b in zip(before, weights_of(gan))]
+    assert all(changed)  # every weight trained after the fall-back
+
+
+def test_xla_stays_on_when_the_step_compiles():
+    gan = tiny_gan(compile_kwargs={"jit_compile": True})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        gan.fit(real_images(8), batch_size=4, epochs=1, verbose=0)
+    assert gan.jit_compile is True
 
 
 def test_set_random_seed_makes_training_repeatable():

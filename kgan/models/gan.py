@@ -1,5 +1,8 @@
 """`kgan.GAN`: a Keras model that trains a generator against a discriminator."""
 
+import re
+import warnings
+
 import numpy as np
 import keras
 import tensorflow as tf
@@ -10,6 +13,22 @@ from kgan import losses as losses_lib
 
 # Real data may sit this far outside [-1, 1] (resampling round-off) before it is rejected.
 RANGE_TOLERANCE = 1e-3
+
+
+def _is_xla_unsupported(error):
+    """Whether a TensorFlow error says XLA could not compile an op."""
+    message = str(error)
+    return "XLA" in message and (
+        "unsupported operations" in message
+        or "No registered" in message
+        or "not yet implemented" in message
+        or "not implemented" in message
+    )
+
+
+def _xla_unsupported_ops(error):
+    """Op names from a "No registered 'OP' OpKernel for XLA_..." message, in order."""
+    return list(dict.fromkeys(re.findall(r"No registered '(\w+)' OpKernel for XLA", str(error))))
 
 
 def _check_positive_int(value, name):
@@ -463,7 +482,37 @@ class GAN(keras.Model):
         if isinstance(x, tf.data.Dataset):
             # A dataset shuffles itself; Keras warns when asked to shuffle it.
             kwargs.setdefault("shuffle", False)
+        if self.jit_compile and not self.run_eagerly and self.train_function is None:
+            self._fall_back_unless_xla_compiles(x, kwargs.get("batch_size"))
         return super().fit(x, *args, **kwargs)
+
+    def _fall_back_unless_xla_compiles(self, x, batch_size):
+        """Turns `jit_compile` off, with a warning, if XLA cannot compile the step.
+
+        Some TensorFlow ops have no XLA kernel (e.g. `ResizeBicubic`, or
+        `ResizeNearestNeighborGrad` in the gradient of `tf.image.resize`), and
+        `jit_compile=True` would fail on the first step. The step is traced
+        and converted to XLA's HLO on one batch, without running it; other
+        errors are left for `fit` to raise.
+        """
+        if isinstance(x, tf.data.Dataset):
+            batch = next(iter(x.take(1)))
+        else:
+            batch = tf.nest.map_structure(lambda a: a[: batch_size or 32], x)
+        step = tf.function(self.train_step, jit_compile=True)
+        try:
+            step.experimental_get_compiler_ir(batch)(stage="hlo")
+        except Exception as error:  # noqa: BLE001 - only XLA's verdict matters here
+            if not _is_xla_unsupported(error):
+                return
+            unsupported = _xla_unsupported_ops(error)
+            warnings.warn(
+                "XLA cannot compile this GAN's train step"
+                + (f" (no XLA kernel for {', '.join(unsupported)})" if unsupported else "")
+                + "; training with `jit_compile=False`.",
+                RuntimeWarning, stacklevel=3,
+            )
+            self.jit_compile = False
 
     def check_data(self, x):
         """Raises `ValueError` if `x` cannot be the real data of this GAN."""
