@@ -10,6 +10,7 @@ generator, discriminator = kgan.networks.get(
 """
 
 from kgan.networks.registry import get, names, register
+from kgan.networks.layers import FusedBatchNormalization
 from kgan.networks.dcgan import DCGANDiscriminator, DCGANGenerator
 from kgan.networks.conditional import ConditionalDCGANDiscriminator, ConditionalDCGANGenerator
 from kgan.networks.text import (
@@ -23,6 +24,7 @@ __all__ = [
     "get",
     "names",
     "register",
+    "FusedBatchNormalization",
     "DCGANGenerator",
     "DCGANDiscriminator",
     "ConditionalDCGANGenerator",

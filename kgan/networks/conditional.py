@@ -38,6 +38,7 @@ import keras
 from keras import layers
 
 from kgan.networks.dcgan import _check_positive_int, check_image_shape, upsampling_plan
+from kgan.networks.layers import FusedBatchNormalization
 from kgan.networks.registry import register
 
 CONDITIONING = ("concat", "projection", "acgan")
@@ -62,7 +63,7 @@ def _check_num_classes(num_classes):
 def _conditional_batch_norm(x, labels, name):
     """Batch norm whose scale and shift are looked up per class."""
     channels = x.shape[-1]
-    x = layers.BatchNormalization(center=False, scale=False, name=f"{name}_bn")(x)
+    x = FusedBatchNormalization(center=False, scale=False, name=f"{name}_bn")(x)
     # Start as a plain batch norm: scale 1, shift 0 for every class.
     gamma = layers.Dense(channels, use_bias=False, kernel_initializer="ones",
                          name=f"{name}_class_scale")(labels)
@@ -126,7 +127,7 @@ class ConditionalDCGANGenerator(keras.Model):
         def normalize(x, name):
             if class_norm:
                 return _conditional_batch_norm(x, labels, name)
-            return layers.BatchNormalization(name=f"{name}_bn")(x)
+            return FusedBatchNormalization(name=f"{name}_bn")(x)
 
         x = layers.ReLU()(normalize(x, "project"))
         for i in range(steps):

@@ -10,6 +10,7 @@ it with strided convolutions and ends in one logit.
 import keras
 from keras import layers
 
+from kgan.networks.layers import FusedBatchNormalization
 from kgan.networks.registry import register
 
 MAX_SIDE = 512
@@ -89,14 +90,14 @@ class DCGANGenerator(keras.Model):
         width = filters * 2**steps
         x = layers.Dense(base * base * width, use_bias=False, name="project")(z)
         x = layers.Reshape((base, base, width))(x)
-        x = layers.BatchNormalization(name="project_bn")(x)
+        x = FusedBatchNormalization(name="project_bn")(x)
         x = layers.ReLU()(x)
         for i in range(steps):
             width //= 2
             x = layers.Conv2DTranspose(
                 width, kernel_size, strides=2, padding="same", use_bias=False, name=f"up{i}"
             )(x)
-            x = layers.BatchNormalization(name=f"up{i}_bn")(x)
+            x = FusedBatchNormalization(name=f"up{i}_bn")(x)
             x = layers.ReLU()(x)
         x = layers.Conv2D(image_shape[2], 3, padding="same", name="to_image")(x)
         # Images stay float32 even under a mixed-precision policy.
