@@ -1,85 +1,85 @@
-"""Training throughput of `kgan.GAN.fit` against a plain hand-written Keras GAN.
+"""Training throughput: kgan against a hand-written Keras GAN, and against the machine.
 
 What it measures
 ----------------
-Training steps per second of two GANs that share everything except the
-`train_step`:
+One table, every row timed in the same process, interleaved (the order
+alternates between repeats, so load from other processes hits all rows):
 
-* ``kgan.GAN``: one generator forward pass per step, recorded by two
-  gradient tapes; its fakes feed both the discriminator loss and the
-  generator loss.
-* ``hand-written``: a `keras.Model` subclass with the common tutorial
-  `train_step`: generate fakes, train the discriminator on the concatenated
-  real + fake batch with binary cross-entropy on logits, then draw new noise
-  and run the generator *again* inside the generator's tape. Two generator
-  forward passes per step.
+* ``keras-io nets``: the keras-io DCGAN networks for 28x28 MNIST (latent
+  128), trained by the common tutorial ``train_step`` (``hand-written``:
+  discriminator on real + fake, then new noise and a *second* generator
+  pass for the generator) and by ``kgan.GAN`` (one generator pass whose
+  fakes feed both losses). Same initial weights, batches, non-saturating
+  loss, two Adam(2e-4, 0.5).
+* ``kgan dcgan 28px``: what ``kgan train`` builds by default (DCGAN, latent
+  32, filters 32, EMA generator 0.999) on MNIST; the same with Keras'
+  ``BatchNormalization`` instead of kgan's fused one (``Keras BN``) and
+  under XLA (``XLA``); ``kgan dcgan 64px`` the same defaults at 64x64x3;
+  ``kgan cgan 28px`` what ``kgan train --model cgan`` builds (AC-GAN).
 
-Both use the same networks (a small DCGAN for 28x28x1 images, latent size
-128, fresh copies with identical initial weights for each variant), the same
-batches, the same non-saturating loss, two Adam(2e-4, beta_1=0.5) optimizers
-and the same `jit_compile` setting. Each variant first runs one warm-up
-epoch (tracing and compilation are excluded), then `--repeats` timed epochs
-of `--steps` steps, interleaved between the variants (the order alternates)
-so that load from other processes hits both alike. An epoch is timed from
-`on_epoch_begin` to `on_epoch_end`; the table reports the median. Beside the
-wall-clock rate it reports this process's CPU time per step, which other
-processes competing for the cores inflate much less than the wall clock.
+For each row: steps/s, images/s, ms/step (medians of ``--repeats`` timed
+epochs after a warm-up), CPU ms/step (this process's CPU time, which other
+processes disturb less), GFLOP per step counted from the layers (see
+``benchmarks/common.py``), achieved GFLOP/s and its share of the machine's
+float32 matmul GFLOP/s (2048x2048, measured in every repeat between the
+rows). Each timed epoch runs about ``--epoch-seconds``.
 
-It then times the pieces of a step on their own (generator forward,
-generator forward + backward, discriminator forward and forward + backward)
-to show where the time goes and how much work the single generator pass
-saves.
-
-Data: the MNIST test images from ``../shared/data/mnist`` (relative to the
-repository root) scaled to [-1, 1] when present, random data otherwise.
+Then "where the time goes" in the default 28 px step (generator and
+discriminator passes timed alone), and the generator's upsampling block by
+measurement: transposed convolution (kgan's) against resize + convolution
+and sub-pixel convolution (depth-to-space) at the same widths.
 
 Run
 ---
-    python benchmarks/throughput.py                 # batch 64, full run
-    python benchmarks/throughput.py --quick         # smoke run, seconds
-    python benchmarks/throughput.py --steps 40 --repeats 5 --jit-compile off
+    python benchmarks/throughput.py                 # batch 64, about 6 minutes on 2 idle cores
+    python benchmarks/throughput.py --quick         # smoke run (batch 8), well under a minute
+    python benchmarks/throughput.py --repeats 7 --epoch-seconds 10
 
-Target: on CPU, kgan.GAN.fit runs at least 1.1x the steps/s of the
-hand-written step (it skips one generator and one discriminator forward
-pass per step). The script prints the ratio and always exits with 0. On a
-busy machine the steps/s spread (min..max) is wide; trust the per-repeat
-and CPU-time ratios more then, or run again.
+Targets on CPU (printed with a verdict; the script always exits 0):
+kgan.GAN >= 1.15x the hand-written step on the same networks; the default
+28 px DCGAN step >= 50% of the matmul GFLOP/s and >= 3x the hand-written
+reference's images/s.
+
+Data: ``../shared/data/mnist`` (relative to the repository root) when
+present, random images otherwise; the 64 px rows use random images (speed
+does not depend on the pixels).
 """
 
 import argparse
-import gzip
-import os
-import platform
+import contextlib
 import statistics
 import sys
-import time
-from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from common import (  # noqa: E402 (sets TF_CPP_MIN_LOG_LEVEL before TensorFlow loads)
+    REPO_ROOT, forward_backward, forward_flops, matmul_gflops, mnist, print_machine,
+    random_images, repeated_batches, step_flops, time_calls, timed_epoch,
+)
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 import keras  # noqa: E402
 from keras import layers, ops  # noqa: E402
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))  # benchmark this checkout's kgan
 
 import kgan  # noqa: E402
+from kgan.cli import DEFAULTS  # noqa: E402
+from kgan.networks import dcgan as dcgan_module  # noqa: E402
 
-LATENT_DIM = 128
-IMAGE_SHAPE = (28, 28, 1)
-TARGET_RATIO = 1.1
-MNIST_IMAGES = REPO_ROOT.parent / "shared" / "data" / "mnist" / "t10k-images-idx3-ubyte.gz"
+KERAS_IO_LATENT = 128
+TARGET_SAME_NETWORKS = 1.15  # kgan.GAN / hand-written steps/s
+TARGET_MATMUL_SHARE = 0.5  # default DCGAN GFLOP/s / matmul GFLOP/s
+TARGET_IMAGES = 3.0  # default DCGAN images/s / hand-written images/s
+HAND, KGAN_SAME, DEFAULT_28 = "keras-io nets, hand-written", "keras-io nets, kgan.GAN", "kgan dcgan 28px"
 
 
-# ------------------------------------------------------------------ networks
+# -------------------------------------------------------------- keras-io nets
 
 
-def build_generator():
+def keras_io_generator():
     return keras.Sequential(
         [
-            keras.Input(shape=(LATENT_DIM,)),
+            keras.Input(shape=(KERAS_IO_LATENT,)),
             layers.Dense(7 * 7 * 128),
             layers.LeakyReLU(negative_slope=0.2),
             layers.Reshape((7, 7, 128)),
@@ -93,10 +93,10 @@ def build_generator():
     )
 
 
-def build_discriminator():
+def keras_io_discriminator():
     return keras.Sequential(
         [
-            keras.Input(shape=IMAGE_SHAPE),
+            keras.Input(shape=(28, 28, 1)),
             layers.Conv2D(64, 3, strides=2, padding="same"),
             layers.LeakyReLU(negative_slope=0.2),
             layers.Conv2D(128, 3, strides=2, padding="same"),
@@ -108,9 +108,9 @@ def build_discriminator():
     )
 
 
-def build_networks(reference=None):
-    """Fresh generator and discriminator; weights copied from `reference` if given."""
-    generator, discriminator = build_generator(), build_discriminator()
+def keras_io_networks(reference=None):
+    """Fresh keras-io generator and discriminator; weights copied from `reference` if given."""
+    generator, discriminator = keras_io_generator(), keras_io_discriminator()
     if reference is not None:
         generator.set_weights(reference[0].get_weights())
         discriminator.set_weights(reference[1].get_weights())
@@ -180,166 +180,169 @@ def adam():
     return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
 
 
-def make_kgan(networks, seed, jit_compile):
-    generator, discriminator = networks
-    model = kgan.GAN(generator, discriminator, latent_dim=LATENT_DIM, seed=seed)
-    model.compile(g_optimizer=adam(), d_optimizer=adam(), loss="non_saturating",
-                  jit_compile=jit_compile)
-    return model
+# -------------------------------------------------------------- kgan models
 
 
-def make_hand_written(networks, seed, jit_compile):
-    generator, discriminator = networks
-    model = HandWrittenGAN(generator, discriminator, LATENT_DIM, seed=seed)
-    model.compile(d_optimizer=adam(), g_optimizer=adam(), jit_compile=jit_compile)
-    return model
+@contextlib.contextmanager
+def keras_batch_norm():
+    """Builds kgan's DCGAN with `keras.layers.BatchNormalization` (the pre-fused layer)."""
+    fused = dcgan_module.FusedBatchNormalization
+    dcgan_module.FusedBatchNormalization = layers.BatchNormalization
+    try:
+        yield
+    finally:
+        dcgan_module.FusedBatchNormalization = fused
 
 
-# ---------------------------------------------------------------------- data
-
-
-def load_images(seed):
-    """Returns (float32 images [n, 28, 28, 1] in [-1, 1], description)."""
-    if MNIST_IMAGES.is_file():
-        with gzip.open(MNIST_IMAGES, "rb") as f:
-            raw = f.read()
-        count, rows, cols = (int.from_bytes(raw[i:i + 4], "big") for i in (4, 8, 12))
-        pixels = np.frombuffer(raw, dtype=np.uint8, offset=16)
-        images = pixels.reshape(count, rows, cols, 1).astype("float32") / 127.5 - 1.0
-        return images, f"MNIST test images ({count}) from {MNIST_IMAGES}"
-    print(f"note: {MNIST_IMAGES} not found; using random images in [-1, 1] instead.")
-    rng = np.random.default_rng(seed)
-    images = rng.uniform(-1.0, 1.0, size=(10000,) + IMAGE_SHAPE).astype("float32")
-    return images, "random images (MNIST not found)"
-
-
-def make_dataset(images, batch_size):
-    return (
-        tf.data.Dataset.from_tensor_slices(images)
-        .batch(batch_size, drop_remainder=True)
-        .cache()
-        .repeat()
-        .prefetch(tf.data.AUTOTUNE)
+def default_dcgan(image_shape, seed, jit_compile=False):
+    """The GAN `kgan train` builds by default for `image_shape`."""
+    generator, discriminator = kgan.networks.get(
+        "dcgan", image_shape=image_shape, latent_dim=DEFAULTS["latent_dim"],
+        filters=DEFAULTS["filters"],
     )
+    gan = kgan.GAN(generator, discriminator, latent_dim=DEFAULTS["latent_dim"], seed=seed,
+                   ema_decay=DEFAULTS["ema_decay"])
+    gan.compile(g_optimizer=adam(), d_optimizer=adam(), jit_compile=jit_compile)
+    return gan
 
 
-# ------------------------------------------------------------------- timing
+def default_cgan(seed):
+    """The GAN `kgan train --model cgan` builds for 28x28 digits (10 classes)."""
+    generator, discriminator = kgan.networks.get(
+        "cgan", image_shape=(28, 28, 1), latent_dim=DEFAULTS["latent_dim"],
+        filters=DEFAULTS["filters"], num_classes=10, conditioning=DEFAULTS["conditioning"],
+    )
+    gan = kgan.ConditionalGAN(generator, discriminator, num_classes=10,
+                              latent_dim=DEFAULTS["latent_dim"], seed=seed)
+    gan.compile(g_optimizer=adam(), d_optimizer=adam(), jit_compile=False)
+    return gan
 
 
-class EpochTimer(keras.callbacks.Callback):
-    """Records each epoch's wall time and this process's CPU time (all threads)."""
+class Row:
+    """One line of the table: a compiled GAN, its data and its FLOPs per step."""
 
-    def __init__(self):
-        super().__init__()
-        self.seconds = []
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._start = (time.perf_counter(), time.process_time())
-
-    def on_epoch_end(self, epoch, logs=None):
-        # Pull the values so any outstanding device work has finished.
-        for value in (logs or {}).values():
-            float(value)
-        wall, cpu = time.perf_counter(), time.process_time()
-        self.seconds.append((wall - self._start[0], cpu - self._start[1]))
+    def __init__(self, name, model, dataset, batch_size, flops):
+        self.name, self.model, self.dataset = name, model, dataset
+        self.batch_size, self.flops = batch_size, flops
+        self.steps = 1
+        self.rates, self.cpu_ms = [], []
 
 
-def timed_epoch(model, dataset, steps):
-    """Runs one epoch of `steps` steps; returns its (wall, CPU) seconds."""
-    timer = EpochTimer()
-    model.fit(dataset, steps_per_epoch=steps, epochs=1, verbose=0, shuffle=False,
-              callbacks=[timer])
-    return timer.seconds[0]
+def build_rows(args):
+    images, labels, data_note = mnist(args.seed)
+    batch = args.batch_size
+    digits = repeated_batches(images, batch)
+    keras.utils.set_random_seed(args.seed)
+    reference = keras_io_networks()
+    rows = []
+
+    generator, discriminator = keras_io_networks(reference)
+    hand = HandWrittenGAN(generator, discriminator, KERAS_IO_LATENT, seed=args.seed)
+    hand.compile(d_optimizer=adam(), g_optimizer=adam(), jit_compile=False)
+    rows.append(Row(HAND, hand, digits, batch,
+                    step_flops(generator, discriminator, batch, generator_passes=2)))
+    generator, discriminator = keras_io_networks(reference)
+    same = kgan.GAN(generator, discriminator, latent_dim=KERAS_IO_LATENT, seed=args.seed)
+    same.compile(g_optimizer=adam(), d_optimizer=adam(), loss="non_saturating",
+                 jit_compile=False)
+    rows.append(Row(KGAN_SAME, same, digits, batch, step_flops(generator, discriminator, batch)))
+
+    def dcgan_row(name, image_shape, dataset, **kwargs):
+        gan = default_dcgan(image_shape, args.seed, **kwargs)
+        rows.append(Row(name, gan, dataset, batch,
+                        step_flops(gan.generator, gan.discriminator, batch)))
+
+    dcgan_row(DEFAULT_28, (28, 28, 1), digits)
+    with keras_batch_norm():
+        dcgan_row(f"{DEFAULT_28}, Keras BN", (28, 28, 1), digits)
+    if not args.skip_xla:
+        dcgan_row(f"{DEFAULT_28}, XLA", (28, 28, 1), digits, jit_compile=True)
+    colour = repeated_batches(random_images(batch * 8, 64, 3, args.seed)[0], batch)
+    dcgan_row("kgan dcgan 64px", (64, 64, 3), colour)
+    cgan = default_cgan(args.seed)
+    rows.append(Row("kgan cgan 28px", cgan, repeated_batches((images, labels), batch), batch,
+                    step_flops(cgan.generator, cgan.discriminator, batch)))
+    return rows, data_note
 
 
-def benchmark_fit(factories, dataset, args):
-    """Steps/s of each variant: warm-up epoch, then interleaved timed epochs."""
-    # Build every model before the first warm-up, and seed nothing after it:
-    # `tf.random.set_seed` (called by `keras.utils.set_random_seed`) clears
-    # TensorFlow's function caches, and the next step of an already warmed-up
-    # model would pay for its graph set-up again inside a timed epoch.
-    models = {name: factory() for name, factory in factories.items()}
-    for model in models.values():
-        timed_epoch(model, dataset, args.warmup)  # traces the train step
-    rates = {name: [] for name in factories}  # steps per wall-clock second
-    cpu_ms = {name: [] for name in factories}  # CPU milliseconds per step
-    names = list(factories)
+def benchmark(rows, args):
+    """Warm-up, then `args.repeats` rounds of one timed epoch per row and a matmul probe."""
+    for row in rows:
+        timed_epoch(row.model, row.dataset, args.warmup)  # traces (and compiles) the step
+        wall, _ = timed_epoch(row.model, row.dataset, 2)
+        row.steps = int(min(500, max(2, round(args.epoch_seconds / (wall / 2)))))
+        print(f"  warmed up {row.name:<28} ~{wall / 2 * 1e3:7.1f} ms/step -> "
+              f"{row.steps} steps per timed epoch", flush=True)
+    matmul = []
     for repeat in range(args.repeats):
-        order = names if repeat % 2 == 0 else names[::-1]
-        for name in order:
-            wall, cpu = timed_epoch(models[name], dataset, args.steps)
-            rates[name].append(args.steps / wall)
-            cpu_ms[name].append(cpu / args.steps * 1e3)
-            print(f"  repeat {repeat + 1}/{args.repeats}  {name:<14} "
-                  f"{rates[name][-1]:8.3f} steps/s  {cpu_ms[name][-1]:8.1f} CPU ms/step",
-                  flush=True)
-    return models, rates, cpu_ms
+        order = rows if repeat % 2 == 0 else rows[::-1]
+        for row in order:
+            wall, cpu = timed_epoch(row.model, row.dataset, row.steps)
+            row.rates.append(row.steps / wall)
+            row.cpu_ms.append(cpu / row.steps * 1e3)
+        matmul.append(matmul_gflops(seconds=args.matmul_seconds))
+        print(f"  repeat {repeat + 1}/{args.repeats} done (matmul {matmul[-1]:.1f} GFLOP/s)",
+              flush=True)
+    return statistics.median(matmul), matmul
 
 
-def time_calls(calls, iters, repeats):
-    """Median (wall, CPU) milliseconds per call of each `fn(*inputs)` in `calls`.
-
-    `calls` maps a name to `(fn, inputs)`.
-    Each function is called once untimed; then, `repeats` times, every
-    function in turn is timed over `iters` calls (round-robin, so a burst of
-    load from other processes does not land on one function only).
-    """
-    def run(fn, inputs, n):
-        out = None
-        for _ in range(n):
-            out = fn(*inputs)
-        tf.nest.flatten(out)[0].numpy()  # wait for queued device work
-
-    for fn, inputs in calls.values():
-        run(fn, inputs, 1)
-    wall = {name: [] for name in calls}
-    cpu = {name: [] for name in calls}
-    for _ in range(repeats):
-        for name, (fn, inputs) in calls.items():
-            start_wall, start_cpu = time.perf_counter(), time.process_time()
-            run(fn, inputs, iters)
-            wall[name].append((time.perf_counter() - start_wall) / iters * 1e3)
-            cpu[name].append((time.process_time() - start_cpu) / iters * 1e3)
-    return {name: (statistics.median(wall[name]), statistics.median(cpu[name]))
-            for name in calls}
+# ------------------------------------------------------------- the pieces
 
 
-def benchmark_parts(networks, real_batch, jit_compile, iters, repeats):
-    """(wall, CPU) milliseconds of the pieces of a step, on the given networks and batch."""
-    generator, discriminator = networks
-    batch_size = int(real_batch.shape[0])
-    noise = tf.random.normal((batch_size, LATENT_DIM), seed=0)
-    double_batch = tf.concat([real_batch, real_batch], axis=0)
+def where_the_time_goes(gan, batch, iters, repeats):
+    """(name, wall ms, CPU ms) of the default DCGAN's passes at `batch` (and 2x batch)."""
+    noise = tf.random.normal((batch, gan.latent_dim), seed=0)
+    reals = tf.random.uniform((batch,) + tuple(gan.discriminator.input.shape[1:]), -1, 1, seed=0)
 
-    @tf.function(jit_compile=jit_compile, autograph=False)
+    @tf.function(autograph=False)
     def g_forward(z):
-        return generator(z, training=True)
+        return gan.generator(z, training=True)
 
-    @tf.function(jit_compile=jit_compile, autograph=False)
-    def g_forward_backward(z):
-        with tf.GradientTape() as tape:
-            loss = ops.mean(generator(z, training=True))
-        return tape.gradient(loss, generator.trainable_weights)
-
-    @tf.function(jit_compile=jit_compile, autograph=False)
+    @tf.function(autograph=False)
     def d_forward(x):
-        return discriminator(x, training=True)
+        return gan.discriminator(x, training=True)
 
-    @tf.function(jit_compile=jit_compile, autograph=False)
-    def d_forward_backward(x):
-        with tf.GradientTape() as tape:
-            loss = ops.mean(discriminator(x, training=True))
-        return tape.gradient(loss, discriminator.trainable_weights)
-
-    b, b2 = f"B={batch_size}", f"2B={2 * batch_size}"
     calls = {
-        f"generator forward ({b})": (g_forward, (noise,)),
-        f"generator forward+backward ({b})": (g_forward_backward, (noise,)),
-        f"discriminator forward ({b})": (d_forward, (real_batch,)),
-        f"discriminator forward+backward ({b})": (d_forward_backward, (real_batch,)),
-        f"discriminator forward+backward ({b2})": (d_forward_backward, (double_batch,)),
+        f"generator forward (B={batch})": (g_forward, (noise,)),
+        f"generator forward+backward (B={batch})": (forward_backward(gan.generator), (noise,)),
+        f"discriminator forward (B={batch})": (d_forward, (reals,)),
+        f"discriminator forward+backward (2B={2 * batch})":
+            (forward_backward(gan.discriminator), (tf.concat([reals, reals], 0),)),
     }
-    return list(time_calls(calls, iters, repeats).items())
+    return time_calls(calls, iters, repeats)
+
+
+def upsampling_generator(kind, image_shape, latent_dim, filters):
+    """kgan's DCGAN generator with its upsampling block replaced by `kind`."""
+    base, steps = dcgan_module.upsampling_plan(image_shape[0])
+    z = keras.Input((latent_dim,))
+    width = filters * 2**steps
+    x = layers.Dense(base * base * width, use_bias=False)(z)
+    x = layers.Reshape((base, base, width))(x)
+    x = layers.ReLU()(kgan.networks.FusedBatchNormalization()(x))
+    for _ in range(steps):
+        width //= 2
+        if kind == "transposed conv 4x4 (kgan)":
+            x = layers.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False)(x)
+        elif kind == "resize + conv 3x3":
+            x = layers.UpSampling2D()(x)
+            x = layers.Conv2D(width, 3, padding="same", use_bias=False)(x)
+        else:  # sub-pixel: a convolution to 4x the channels, then depth-to-space
+            x = layers.Conv2D(4 * width, 3, padding="same", use_bias=False)(x)
+            x = layers.Lambda(lambda t: tf.nn.depth_to_space(t, 2))(x)
+        x = layers.ReLU()(kgan.networks.FusedBatchNormalization()(x))
+    x = layers.Conv2D(image_shape[2], 3, padding="same")(x)
+    return keras.Model(z, layers.Activation("tanh")(x))
+
+
+def upsampling_study(batch, iters, repeats):
+    kinds = ("transposed conv 4x4 (kgan)", "resize + conv 3x3", "sub-pixel conv 3x3")
+    noise = tf.random.normal((batch, DEFAULTS["latent_dim"]), seed=0)
+    generators = {kind: upsampling_generator(kind, (28, 28, 1), DEFAULTS["latent_dim"],
+                                             DEFAULTS["filters"]) for kind in kinds}
+    times = time_calls({kind: (forward_backward(g), (noise,)) for kind, g in generators.items()},
+                       iters, repeats)
+    return [(kind, times[kind], 3 * batch * forward_flops(generators[kind])) for kind in kinds]
 
 
 # --------------------------------------------------------------------- main
@@ -347,125 +350,99 @@ def benchmark_parts(networks, real_batch, jit_compile, iters, repeats):
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
-        description="Steps/s of kgan.GAN.fit against a hand-written Keras GAN train_step."
+        description="Training throughput of kgan against a hand-written Keras GAN and matmul."
     )
-    parser.add_argument("--steps", type=int, default=40, help="steps per timed epoch")
-    parser.add_argument("--warmup", type=int, default=3, help="steps of the warm-up epoch")
     parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--repeats", type=int, default=7, help="timed epochs per variant")
-    parser.add_argument("--jit-compile", choices=("auto", "on", "off"), default="auto",
-                        help="XLA for both variants; 'auto' is Keras' default (off on CPU)")
-    parser.add_argument("--part-iters", type=int, default=5,
-                        help="calls per sample when timing the pieces of a step (0: skip)")
+    parser.add_argument("--repeats", type=int, default=5, help="timed epochs per row")
+    parser.add_argument("--epoch-seconds", type=float, default=6.0,
+                        help="about how long each timed epoch runs")
+    parser.add_argument("--warmup", type=int, default=3, help="steps of the warm-up epoch")
+    parser.add_argument("--matmul-seconds", type=float, default=2.0)
+    parser.add_argument("--part-iters", type=int, default=10,
+                        help="calls per sample when timing the pieces (0: skip them)")
+    parser.add_argument("--skip-xla", action="store_true", help="leave out the XLA row")
     parser.add_argument("--seed", type=int, default=1337)
     parser.add_argument("--quick", action="store_true",
-                        help="smoke run: 3 steps, batch 8, 2 repeats, 1 warm-up step")
+                        help="smoke run: batch 8, 1 repeat, short epochs, no XLA row")
     args = parser.parse_args(argv)
     if args.quick:
-        args.steps, args.batch_size, args.repeats, args.warmup = 3, 8, 2, 1
-        args.part_iters = min(args.part_iters, 2)
-    for name in ("steps", "warmup", "batch_size", "repeats"):
+        args.batch_size, args.repeats, args.warmup = 8, 1, 1
+        args.epoch_seconds, args.matmul_seconds, args.part_iters = 0.2, 0.2, 1
+        args.skip_xla = True
+    for name in ("batch_size", "repeats", "warmup"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be >= 1")
     return args
 
 
-def machine_info():
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:
-        usable = os.cpu_count()
-    gpus = tf.config.list_physical_devices("GPU")
-    return [
-        ("python", platform.python_version()),
-        ("tensorflow / keras", f"{tf.__version__} / {keras.__version__}"),
-        ("machine", f"{platform.machine()}, {platform.processor() or platform.system()}"),
-        ("CPUs", f"{os.cpu_count()} ({usable} usable by this process)"),
-        ("GPUs", ", ".join(g.name for g in gpus) if gpus else "none"),
-        ("TF threads", f"intra-op {tf.config.threading.get_intra_op_parallelism_threads()}, "
-                       f"inter-op {tf.config.threading.get_inter_op_parallelism_threads()} "
-                       "(0 = TF default)"),
-    ]
-
-
 def main(argv=None):
     args = parse_args(argv)
-    jit_compile = {"auto": "auto", "on": True, "off": False}[args.jit_compile]
-
-    images, data_note = load_images(args.seed)
-    dataset = make_dataset(images, args.batch_size)
-    keras.utils.set_random_seed(args.seed)
-    reference = build_networks()
-
-    factories = {
-        "kgan.GAN": lambda: make_kgan(build_networks(reference), args.seed, jit_compile),
-        "hand-written": lambda: make_hand_written(build_networks(reference), args.seed,
-                                                  jit_compile),
-    }
-    print(f"Timing {args.repeats} x {args.steps} steps per variant, batch {args.batch_size} "
-          f"(after a {args.warmup}-step warm-up epoch each) ...", flush=True)
-    models, rates, cpu_ms = benchmark_fit(factories, dataset, args)
-    resolved = {name: bool(model.jit_compile) for name, model in models.items()}
-
-    parts = []
-    if args.part_iters > 0:
-        print("Timing the pieces of a step ...", flush=True)
-        real_batch = tf.constant(images[: args.batch_size])
-        parts = benchmark_parts(
-            build_networks(reference), real_batch, resolved["kgan.GAN"],
-            args.part_iters, max(3, min(args.repeats, 5)),
-        )
+    rows, data_note = build_rows(args)
+    print(f"Timing {len(rows)} rows x {args.repeats} repeats, batch {args.batch_size} ...",
+          flush=True)
+    matmul, matmul_all = benchmark(rows, args)
 
     print()
-    print("Machine")
-    for key, value in machine_info():
-        print(f"  {key:<20} {value}")
+    print_machine()
     print("Settings")
-    print(f"  {'jit_compile':<20} --jit-compile {args.jit_compile} -> "
-          + ", ".join(f"{n}: {v}" for n, v in resolved.items()))
-    print(f"  {'batch / steps':<20} {args.batch_size} / {args.steps} steps x {args.repeats} "
-          f"repeats (warm-up {args.warmup} steps)")
+    print(f"  {'batch / repeats':<20} {args.batch_size} / {args.repeats} timed epochs of "
+          f"~{args.epoch_seconds:g} s per row (warm-up {args.warmup} steps); XLA off "
+          "unless the row says so (Keras' default on CPU)")
     print(f"  {'data':<20} {data_note}")
+    print(f"  {'matmul reference':<20} float32 2048x2048: {matmul:.1f} GFLOP/s (median; "
+          f"{min(matmul_all):.1f}..{max(matmul_all):.1f})")
     print()
-
-    header = (f"{'variant':<14} {'steps/s':>8} {'images/s':>9} {'ms/step':>8} "
-              f"{'CPU ms/step':>12}   {'steps/s min..max':>16}")
+    header = (f"{'row':<28} {'steps/s':>8} {'images/s':>9} {'ms/step':>8} {'CPU ms/step':>12} "
+              f"{'GFLOP/step':>11} {'GFLOP/s':>8} {'% matmul':>9}")
     print(header)
     print("-" * len(header))
-    medians, cpu_medians = {}, {}
-    for name, values in rates.items():
-        medians[name] = statistics.median(values)
-        cpu_medians[name] = statistics.median(cpu_ms[name])
-        print(f"{name:<14} {medians[name]:8.3f} {medians[name] * args.batch_size:9.1f} "
-              f"{1e3 / medians[name]:8.1f} {cpu_medians[name]:12.1f}   "
-              f"{min(values):7.3f}..{max(values):<7.3f}")
+    results = {}
+    for row in rows:
+        rate = statistics.median(row.rates)
+        gflops = row.flops * rate / 1e9
+        results[row.name] = (rate, rate * row.batch_size, gflops)
+        print(f"{row.name:<28} {rate:8.3f} {rate * row.batch_size:9.1f} {1e3 / rate:8.1f} "
+              f"{statistics.median(row.cpu_ms):12.1f} {row.flops / 1e9:11.2f} {gflops:8.1f} "
+              f"{100 * gflops / matmul:8.1f}%")
     print("-" * len(header))
-    kgan_name, hand_name = "kgan.GAN", "hand-written"
-    ratio = medians[kgan_name] / medians[hand_name]
-    verdict = "meets" if ratio >= TARGET_RATIO else "BELOW"
-    print(f"ratio kgan.GAN / hand-written (steps/s): {ratio:.3f}x  "
-          f"({verdict} the {TARGET_RATIO}x target)")
-    paired = [k / h for k, h in zip(rates[kgan_name], rates[hand_name])]
-    print(f"  per-repeat ratios (back-to-back epochs): median {statistics.median(paired):.3f}x, "
-          f"range {min(paired):.3f}..{max(paired):.3f}")
-    cpu_ratio = cpu_medians[hand_name] / cpu_medians[kgan_name]
-    print(f"  by CPU time per step (less sensitive to other load): {cpu_ratio:.3f}x")
 
-    if parts:
+    def verdict(ok):
+        return "meets" if ok else "BELOW"
+
+    same = results[KGAN_SAME][0] / results[HAND][0]
+    paired = [k / h for k, h in zip(rows[1].rates, rows[0].rates)]
+    cpu = statistics.median(rows[0].cpu_ms) / statistics.median(rows[1].cpu_ms)
+    print(f"ratio kgan.GAN / hand-written (steps/s, same networks): {same:.3f}x "
+          f"({verdict(same >= TARGET_SAME_NETWORKS)} the {TARGET_SAME_NETWORKS}x target; "
+          f"per repeat {min(paired):.3f}..{max(paired):.3f}, by CPU time {cpu:.3f}x)")
+    share = results[DEFAULT_28][2] / matmul
+    print(f"default 28 px DCGAN: {100 * share:.1f}% of the matmul GFLOP/s "
+          f"({verdict(share >= TARGET_MATMUL_SHARE)} the {100 * TARGET_MATMUL_SHARE:.0f}% target)")
+    images = results[DEFAULT_28][1] / results[HAND][1]
+    print(f"default 28 px DCGAN: {images:.2f}x the hand-written reference's images/s "
+          f"({verdict(images >= TARGET_IMAGES)} the {TARGET_IMAGES:g}x target)")
+
+    if args.part_iters > 0:
+        repeats = max(3, min(args.repeats, 5))
+        default = rows[2].model
+        step_ms = 1e3 / results[DEFAULT_28][0]
+        parts = where_the_time_goes(default, args.batch_size, args.part_iters, repeats)
         print()
-        print("Pieces of a step (median per call, same batch and jit setting)")
-        print(f"  {'':<40} {'ms':>9} {'CPU ms':>9}")
-        for name, (ms, ms_cpu) in parts:
-            print(f"  {name:<40} {ms:9.2f} {ms_cpu:9.2f}")
-        by_name = {name.split(" (")[0]: times for name, times in parts}
-        hand = (1e3 / medians[hand_name], cpu_medians[hand_name])
-        for i, label in ((0, "wall"), (1, "CPU")):
-            skipped = by_name["generator forward"][i] + by_name["discriminator forward"][i]
-            line = (f"  {label}: kgan.GAN skips one G forward + one D forward at B per step, "
-                    f"~{skipped:.1f} of the hand-written {hand[i]:.1f} ms")
-            if skipped < hand[i]:
-                line += f" -> expected ratio ~{hand[i] / (hand[i] - skipped):.3f}x"
-            print(line)
+        print(f"Where the time goes in the default 28 px step ({step_ms:.1f} ms; median ms per "
+              "call, each pass timed alone)")
+        for name, (ms, ms_cpu) in parts.items():
+            print(f"  {name:<48} {ms:8.2f} ms  ({100 * ms / step_ms:4.1f}% of the step)")
+        names = list(parts)
+        rest = step_ms - parts[names[1]][0] - parts[names[3]][0]
+        print(f"  {'rest: D backward to the fakes, optimizers, EMA,':<48} {rest:8.2f} ms  "
+              f"({100 * rest / step_ms:4.1f}%)")
+        print("        metrics, input pipeline")
+        print()
+        print(f"Generator upsampling block (default widths, 28 px, B={args.batch_size}, "
+              "forward+backward)")
+        for kind, (ms, _), flops in upsampling_study(args.batch_size, args.part_iters, repeats):
+            print(f"  {kind:<30} {ms:8.2f} ms  {flops / 1e9:6.2f} GFLOP  "
+                  f"{flops / ms / 1e6:7.1f} GFLOP/s")
     return 0
 
 

@@ -9,12 +9,45 @@ import pytest
 from conftest import REPO
 
 
-def test_throughput_quick_run_prints_the_ratio():
+def test_throughput_quick_run_prints_every_row_and_target():
     result = subprocess.run([sys.executable, "benchmarks/throughput.py", "--quick"], cwd=REPO,
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "ratio kgan.GAN / hand-written" in result.stdout
-    assert "kgan.GAN" in result.stdout and "hand-written" in result.stdout
+    out = result.stdout
+    for row in ("keras-io nets, hand-written", "keras-io nets, kgan.GAN", "kgan dcgan 28px",
+                "kgan dcgan 28px, Keras BN", "kgan dcgan 64px", "kgan cgan 28px"):
+        assert f"\n{row} " in out
+    assert "ratio kgan.GAN / hand-written" in out
+    assert "of the matmul GFLOP/s" in out and "the hand-written reference's images/s" in out
+    assert "Where the time goes" in out and "sub-pixel conv" in out
+
+
+def test_scaling_quick_run_prints_three_tables():
+    result = subprocess.run([sys.executable, "benchmarks/scaling.py", "--quick"], cwd=REPO,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout
+    assert "\nbatch 4 " in out and "\nbatch 8 " in out
+    assert "\n16x16 " in out and "FLOPs x" in out
+    assert "\n2 replicas, batch 8 " in out and "2 replicas at" in out
+
+
+def test_flop_count_of_a_dcgan_by_hand():
+    from benchmarks.common import forward_flops, step_flops
+    import kgan
+
+    generator, discriminator = kgan.networks.get("dcgan", image_shape=(8, 8, 1), latent_dim=4,
+                                                 filters=2)
+    # Dense 4 -> 4*4*4; transposed conv 4x4 from 4x4x4 to 8x8x2; conv 3x3 2 -> 1 at 8x8.
+    g = 2 * (4 * 64 + 4 * 4 * (4 * 4 * 4 * 2) + 8 * 8 * (3 * 3 * 2 * 1))
+    # Conv 4x4 stride 2 1 -> 2 at 4x4 out; conv 3x3 2 -> 4 at 4x4; dense 64 -> 1.
+    d = 2 * (4 * 4 * (4 * 4 * 1 * 2) + 4 * 4 * (3 * 3 * 2 * 4) + 64 * 1)
+    assert forward_flops(generator) == g
+    assert forward_flops(discriminator) == d
+    assert step_flops(generator, discriminator, 8) == 8 * (3 * g + 7 * d)
+    assert step_flops(generator, discriminator, 8, generator_passes=2) == 8 * (4 * g + 8 * d)
+    sn = kgan.networks.DCGANDiscriminator(image_shape=(8, 8, 1), filters=2, spectral_norm=True)
+    assert forward_flops(sn) == d
 
 
 @pytest.mark.large
