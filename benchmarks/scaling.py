@@ -15,7 +15,7 @@ epochs of about `--epoch-seconds`; medians):
    measures the strategy's overhead; on a machine with two accelerators it
    would measure the scaling.
 
-    python benchmarks/scaling.py            # about 8 minutes on 2 idle cores
+    python benchmarks/scaling.py            # about 9 minutes on 2 idle cores
     python benchmarks/scaling.py --quick    # smoke run (small batches and images)
 
 Data: random images in [-1, 1] (the speed does not depend on the pixels).

@@ -31,7 +31,7 @@ and sub-pixel convolution (depth-to-space) at the same widths.
 
 Run
 ---
-    python benchmarks/throughput.py                 # batch 64, about 6 minutes on 2 idle cores
+    python benchmarks/throughput.py                 # batch 64, about 5 minutes on 2 idle cores
     python benchmarks/throughput.py --quick         # smoke run (batch 8), well under a minute
     python benchmarks/throughput.py --repeats 7 --epoch-seconds 10
 
