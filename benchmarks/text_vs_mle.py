@@ -103,7 +103,7 @@ def main(argv=None):
     parser.add_argument("--samples", type=int, default=2000)
     args = parser.parse_args(argv)
 
-    data = kgan.datasets.load_text("surnames", batch_size=cli.DEFAULTS["batch_size"], seed=0)
+    data = kgan.datasets.load_text("surnames", batch_size=cli.CONDITIONAL_AND_TEXT_BATCH_SIZE, seed=0)
     # Held-out names: 2,000 for early stopping, the rest (6,880) for the test metrics.
     valid_ids = data.encode(data.held_out_texts[:2000])
     test_texts = data.held_out_texts[2000:]

@@ -66,6 +66,7 @@ def test_default_run_writes_every_artifact(default_run):
     assert plot.ndim == 3 and plot.std() > 1  # a drawn plot, not a blank canvas
     run = json.loads((out / "run.json").read_text())
     assert run["data"] == "digits" and run["image_shape"] == [8, 8, 1]
+    assert run["batch_size"] == cli.DEFAULTS["batch_size"]
 
 
 def test_default_run_learns_recognisable_digits(default_run):
