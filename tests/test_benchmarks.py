@@ -1,5 +1,6 @@
 """The benchmark scripts still run (their figures come from full runs)."""
 
+import json
 import os
 import subprocess
 import sys
@@ -60,3 +61,30 @@ def test_quality_quick_run_prints_the_table():
     rows = {line.split()[0]: line.split() for line in result.stdout.splitlines()[2:]}
     assert set(rows) == {"real-vs-real", "baseline", "ema_sn_diffaug"}
     assert float(rows["real-vs-real"][2]) < float(rows["baseline"][3])  # FD: floor below a GAN
+
+
+def test_train_recipes_trains_each_recipe_with_the_cli_and_scores_it(tmp_path):
+    out = tmp_path / "recipes"
+    command = [sys.executable, "benchmarks/train_recipes.py", "--data", "digits", "--epochs", "1",
+               "--n", "300", "--out", str(out),
+               "--recipe", "small=--batch-size 64 --filters 2 --latent-dim 4 --ema-decay 0",
+               "--recipe", "wider=--batch-size 32 --filters 4 --latent-dim 4"]
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines()[2:]}
+    assert set(rows) == {"floor", "small", "wider"}
+    floor = float(rows["floor"][1])
+    # 1,797 digits: 28 updates at batch 64, 56 at 32.
+    assert rows["small"][-7] == "28" and rows["wider"][-7] == "56"
+    for name in ("small", "wider"):
+        fd, ratio = float(rows[name][-5]), float(rows[name][-4])
+        assert fd > floor > 0  # one epoch of a 2-filter GAN is far from real data
+        assert abs(ratio - fd / floor) < 0.01
+        with open(out / name / "run.json") as f:
+            assert json.load(f)["epochs"] == 1
+    assert json.loads((out / "wider" / "run.json").read_text())["filters"] == 4
+
+    again = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600,
+                           env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert again.returncode == 2 and "already exists" in again.stderr
