@@ -28,13 +28,14 @@ DEFAULTS = {
     "model": "dcgan",
     "data": "digits",
     "epochs": 60,
-    # Chosen for dcgan by measurement (README, "Sample quality"); the conditional
-    # and text models keep the batch size they were measured with.
-    "batch_size": 16,
+    # batch_size, learning_rate and r1_weight were chosen for dcgan by
+    # measurement (README, "Choosing the defaults"); cgan and the text models
+    # keep what they were measured with (CONDITIONAL_DEFAULTS, TEXT_DEFAULTS).
+    "batch_size": 8,
     "latent_dim": 32,
     "filters": 32,
     "loss": "non_saturating",
-    "learning_rate": 2e-4,
+    "learning_rate": 4e-4,
     "num_samples": 64,
     "conditioning": "acgan",
     "samples_per_class": 8,
@@ -44,7 +45,7 @@ DEFAULTS = {
     "ema_decay": 0.999,  # chosen by benchmarks/quality.py (README, "Sample quality")
     "augment": "",
     "spectral_norm": False,
-    "r1_weight": 0.0,
+    "r1_weight": 1.0,
 }
 QUALITY_OFF = {"g_learning_rate": None, "d_learning_rate": None, "ema_decay": 0.0,
                "augment": "", "spectral_norm": False, "r1_weight": 0.0}
@@ -53,6 +54,7 @@ QUALITY_OFF = {"g_learning_rate": None, "d_learning_rate": None, "ema_decay": 0.
 # Network pairs (kgan.networks) that are trained as a kgan.ConditionalGAN.
 CONDITIONAL_MODELS = ("cgan",)
 CONDITIONAL_AND_TEXT_BATCH_SIZE = 64
+CONDITIONAL_DEFAULTS = {"batch_size": CONDITIONAL_AND_TEXT_BATCH_SIZE, "learning_rate": 2e-4}
 
 
 # Text models train in epochs of a fixed number of steps, after an MLE warm start.
@@ -151,8 +153,9 @@ def build_parser():
                        help=f"default: {DEFAULTS['loss']}; relativistic for text models")
     train.add_argument("--learning-rate", type=_positive_float,
                        help=f"Adam learning rate of both networks (default: "
-                            f"{DEFAULTS['learning_rate']}; for text models 1e-4 for the "
-                            "discriminator and half that for the generator)")
+                            f"{DEFAULTS['learning_rate']}; {CONDITIONAL_DEFAULTS['learning_rate']} "
+                            "for cgan; for text models 1e-4 for the discriminator and half "
+                            "that for the generator)")
     train.add_argument("--g-learning-rate", type=_positive_float,
                        help="generator learning rate (TTUR; default: --learning-rate)")
     train.add_argument("--d-learning-rate", type=_positive_float,
@@ -167,7 +170,8 @@ def build_parser():
                        help="spectral normalization in the discriminator "
                             f"(default: {DEFAULTS['spectral_norm']})")
     train.add_argument("--r1-weight", type=_non_negative_float,
-                       help=f"R1 penalty weight gamma (default: {DEFAULTS['r1_weight']})")
+                       help=f"R1 penalty weight gamma (default: {DEFAULTS['r1_weight']}; "
+                            "dcgan-style models only)")
     train.add_argument("--num-samples", type=_positive_int,
                        help=f"samples per grid (default: {DEFAULTS['num_samples']})")
     train.add_argument("--conditioning", choices=("concat", "projection", "acgan"),
@@ -302,13 +306,15 @@ def _resolve_run(args):
             "overwrites it. Choose a new directory."
         )
     model = given.get("model", DEFAULTS["model"])
-    defaults = {**DEFAULTS, "batch_size": _default("batch_size", model)}
+    defaults = {name: _default(name, model) for name in DEFAULTS}
     return out, {**defaults, "image_size": None, "seed": None, **given}, False
 
 
 def _default(name, model):
     """The default of option `name` for a new run of `model`."""
-    if name == "batch_size" and model in CONDITIONAL_MODELS + TEXT_MODELS:
+    if model in CONDITIONAL_MODELS and name in CONDITIONAL_DEFAULTS:
+        return CONDITIONAL_DEFAULTS[name]
+    if name == "batch_size" and model in TEXT_MODELS:
         return CONDITIONAL_AND_TEXT_BATCH_SIZE
     return DEFAULTS[name]
 

@@ -67,6 +67,10 @@ def test_default_run_writes_every_artifact(default_run):
     run = json.loads((out / "run.json").read_text())
     assert run["data"] == "digits" and run["image_shape"] == [8, 8, 1]
     assert run["batch_size"] == cli.DEFAULTS["batch_size"]
+    assert run["r1_weight"] == cli.DEFAULTS["r1_weight"] > 0
+    gan = keras.models.load_model(out / "gan.keras")
+    assert gan.r1_weight == cli.DEFAULTS["r1_weight"]
+    assert gan.g_optimizer.learning_rate.numpy() == pytest.approx(cli.DEFAULTS["learning_rate"])
 
 
 def test_default_run_learns_recognisable_digits(default_run):

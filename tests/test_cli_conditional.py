@@ -54,6 +54,9 @@ def test_grid_rows_are_the_classes(cgan_run, classifier):
     run = json.loads((cgan_run / "run.json").read_text())
     assert run["conditioning"] == cli.DEFAULTS["conditioning"]
     assert run["batch_size"] == cli.CONDITIONAL_AND_TEXT_BATCH_SIZE != cli.DEFAULTS["batch_size"]
+    # cgan keeps the recipe it was measured with, not dcgan's.
+    assert run["learning_rate"] == cli.CONDITIONAL_DEFAULTS["learning_rate"] != cli.DEFAULTS["learning_rate"]
+    assert run["r1_weight"] == 0.0
     assert run["class_names"] == [str(d) for d in range(10)]
     per_class = cli.DEFAULTS["samples_per_class"]
     grid = iio.imread(cgan_run / "samples" / f"epoch_{EPOCHS:04d}.png")
