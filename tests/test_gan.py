@@ -153,10 +153,10 @@ class FixedNoiseGAN(kgan.GAN):
         return keras.ops.reshape(steps, (batch_size, self.latent_dim))
 
 
-def train_one_epoch(jit_compile, seed=7, gan_class=kgan.GAN):
+def train_one_epoch(jit_compile, seed=7, gan_class=kgan.GAN, **gan_kwargs):
     keras.utils.set_random_seed(seed)
     gan = tiny_gan(compile=False)
-    gan = gan_class(gan.generator, gan.discriminator, latent_dim=gan.latent_dim)
+    gan = gan_class(gan.generator, gan.discriminator, latent_dim=gan.latent_dim, **gan_kwargs)
     gan.compile(jit_compile=jit_compile)
     history = gan.fit(real_images(8), batch_size=4, epochs=1, verbose=0, shuffle=False)
     return gan, history
@@ -169,6 +169,20 @@ def test_xla_and_plain_steps_agree():
     assert_same_weights(weights_of(xla), weights_of(plain), atol=2e-5)
     np.testing.assert_allclose(xla_history.history["d_loss"], plain_history.history["d_loss"],
                                rtol=1e-4)
+
+
+def test_xla_and_plain_steps_agree_with_kgan_trains_recipe():
+    # `kgan train`'s dcgan defaults add the R1 penalty (a second backward pass) and EMA.
+    recipe = {"r1_weight": 1.0, "ema_decay": 0.9}
+    xla, xla_history = train_one_epoch(jit_compile=True, gan_class=FixedNoiseGAN, **recipe)
+    plain, plain_history = train_one_epoch(jit_compile=False, gan_class=FixedNoiseGAN, **recipe)
+    assert xla.jit_compile is True
+    assert xla_history.history["penalty"][0] > 0
+    np.testing.assert_allclose(xla_history.history["penalty"], plain_history.history["penalty"],
+                               rtol=1e-4)
+    assert_same_weights(weights_of(xla), weights_of(plain), atol=2e-5)
+    assert_same_weights(xla.ema_generator.get_weights(), plain.ema_generator.get_weights(),
+                        atol=2e-5)
 
 
 def upsampling_gan(jit_compile):
