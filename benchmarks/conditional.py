@@ -33,7 +33,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 import kgan  # noqa: E402
-from kgan.cli import CONDITIONAL_AND_TEXT_BATCH_SIZE, DEFAULTS  # noqa: E402
+from kgan.cli import CONDITIONAL_DEFAULTS, DEFAULTS  # noqa: E402
 
 
 class StepTimer(keras.callbacks.Callback):
@@ -89,14 +89,14 @@ def within_class_std(x, labels):
 
 def run(method, epochs, per_class, seed, classifier, real_std):
     keras.utils.set_random_seed(seed)
-    data = kgan.datasets.load("digits", batch_size=CONDITIONAL_AND_TEXT_BATCH_SIZE, labels=True,
+    data = kgan.datasets.load("digits", batch_size=CONDITIONAL_DEFAULTS["batch_size"], labels=True,
                               seed=seed)
     generator, discriminator = kgan.networks.get(
         "cgan", image_shape=(8, 8, 1), latent_dim=DEFAULTS["latent_dim"],
         filters=DEFAULTS["filters"], num_classes=10, conditioning=method,
     )
     gan = kgan.ConditionalGAN(generator, discriminator, num_classes=10, seed=seed)
-    rate = DEFAULTS["learning_rate"]
+    rate = CONDITIONAL_DEFAULTS["learning_rate"]
     gan.compile(g_optimizer=keras.optimizers.Adam(rate, beta_1=0.5),
                 d_optimizer=keras.optimizers.Adam(rate, beta_1=0.5), loss=DEFAULTS["loss"])
     timer = StepTimer()
@@ -125,7 +125,7 @@ def main():
 
     classifier, real_x, real_y = digit_classifier()
     real_std = within_class_std(real_x, real_y)
-    steps = args.epochs * (1797 // CONDITIONAL_AND_TEXT_BATCH_SIZE)
+    steps = args.epochs * (1797 // CONDITIONAL_DEFAULTS["batch_size"])
     print(f"digits, {args.epochs} epochs ({steps} steps), {args.per_class} samples per class, "
           f"seed {args.seed}")
     print(f"{'method':<12}{'accuracy':>10}{'diversity':>11}{'ms/step':>10}")
