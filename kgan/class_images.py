@@ -18,7 +18,8 @@ save_image_grid(images, "grid.png", cols=8)
 
 import numpy as np
 
-from kgan.images import _check_int, make_grid, write_gif
+from kgan.images import make_grid, write_gif
+from kgan.validation import check_int
 
 __all__ = ["class_grid_inputs", "interpolation_weights", "write_grid_gif"]
 
@@ -68,8 +69,8 @@ def interpolation_weights(pairs, num_classes, steps):
     >>> interpolation_weights([(0, 1)], 2, 3)[:, 0].tolist()
     [[1.0, 0.0], [0.5, 0.5], [0.0, 1.0]]
     """
-    num_classes = _check_int("num_classes", num_classes, 2)
-    steps = _check_int("steps", steps, 2)
+    num_classes = check_int(num_classes, "num_classes", minimum=2)
+    steps = check_int(steps, "steps", minimum=2)
     pairs = np.asarray(pairs)
     if pairs.ndim != 2 or pairs.shape[1] != 2 or pairs.shape[0] < 1 \
             or not np.issubdtype(pairs.dtype, np.integer):

@@ -1,9 +1,9 @@
-"""Image utilities: sample grids, GIFs and loss plots.
+"""Image utilities: sample grids and GIFs.
 
 Pure functions that take numpy arrays (or plain Python data) and write
 files. Nothing here depends on Keras, so the helpers can be used on their
-own, e.g. to turn saved samples into a grid or a training history CSV into
-a plot.
+own, e.g. to turn saved samples into a grid. Loss curves are in
+:mod:`kgan.history`.
 
 Conventions:
 
@@ -26,14 +26,14 @@ Conventions:
   created as needed.
 """
 
-import csv
 import io
 import math
-import numbers
 import os
-import uuid
 
 import numpy as np
+
+from kgan import files
+from kgan.validation import check_duration, check_int
 
 __all__ = [
     "to_uint8",
@@ -41,43 +41,13 @@ __all__ = [
     "split_grid",
     "save_image_grid",
     "write_gif",
-    "save_loss_plot",
-    "read_history_csv",
 ]
 
-# Keys of a training history that are not losses or metrics and are not
-# plotted by default.
-_NON_METRIC_KEYS = frozenset({"epoch", "lr", "learning_rate"})
 
-# Cell values a Keras ``CSVLogger`` writes for a missing metric.
-_MISSING_CELLS = frozenset({"", "na", "n/a", "none", "null"})
 
 
 # ---------------------------------------------------------------------------
 # Argument checks
-
-
-def _check_int(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(
-            f"`{name}` must be an integer >= {minimum}, got {value!r}."
-        )
-    if value < minimum:
-        raise ValueError(
-            f"`{name}` must be an integer >= {minimum}, got {value!r}."
-        )
-    return int(value)
-
-
-def _check_duration(duration):
-    if (
-        isinstance(duration, bool)
-        or not isinstance(duration, numbers.Real)
-        or not math.isfinite(duration)
-        or duration <= 0
-    ):
-        raise ValueError(f"`duration` must be a number > 0, got {duration!r}.")
-    return float(duration)
 
 
 def _check_drange(drange):
@@ -92,36 +62,6 @@ def _check_drange(drange):
             f"`drange` must be finite with high > low, got {drange!r}."
         )
     return lo, hi
-
-
-# ---------------------------------------------------------------------------
-# Atomic writes
-
-
-def _atomic_write_bytes(path, data):
-    """Writes `data` to `path` through a temporary file and `os.replace`."""
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    tmp = os.path.join(
-        directory, f".{os.path.basename(path)}.{uuid.uuid4().hex}.tmp"
-    )
-    # `os.open` with mode 0o666 lets the umask decide the final permissions,
-    # as for a file created with `open` (unlike `tempfile`, which uses 0o600).
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.remove(tmp)
-        except OSError:
-            pass
-        raise
-    return path
 
 
 def _png_bytes(image):
@@ -197,7 +137,7 @@ def _as_batch(images):
 def _grid_layout(n, cols):
     if cols is None:
         cols = math.ceil(math.sqrt(n))
-    cols = _check_int("cols", cols, 1)
+    cols = check_int(cols, "cols")
     rows = math.ceil(n / cols)
     return rows, cols
 
@@ -235,8 +175,8 @@ def make_grid(
     (35, 52, 3)
     """
     arr = _as_batch(images)
-    padding = _check_int("padding", padding, 0)
-    scale = _check_int("scale", scale, 1)
+    padding = check_int(padding, "padding", minimum=0)
+    scale = check_int(scale, "scale")
     n, h, w, c = arr.shape
     rows, cols = _grid_layout(n, cols)
     tiles = to_uint8(arr, drange)
@@ -300,9 +240,9 @@ def split_grid(grid, n, tile_shape, cols=None, padding=1, scale=1):
         raise ValueError(
             f"`grid` must have shape [height, width(, C)], got {g.shape}."
         )
-    n = _check_int("n", n, 1)
-    padding = _check_int("padding", padding, 0)
-    scale = _check_int("scale", scale, 1)
+    n = check_int(n, "n")
+    padding = check_int(padding, "padding", minimum=0)
+    scale = check_int(scale, "scale")
     tile_shape = tuple(int(v) for v in tile_shape)
     if len(tile_shape) not in (2, 3) or min(tile_shape) < 1:
         raise ValueError(
@@ -361,7 +301,7 @@ def save_image_grid(images, path, **make_grid_kwargs):
         raise ValueError(
             f"PNG needs 1, 3 or 4 channels, images have {grid.shape[2]}."
         )
-    return _atomic_write_bytes(path, _png_bytes(grid))
+    return files.atomic_write_bytes(path, _png_bytes(grid))
 
 
 # ---------------------------------------------------------------------------
@@ -458,9 +398,9 @@ def write_gif(frames, path, duration=0.25, loop=0):
     frames = list(frames)
     if not frames:
         raise ValueError("`frames` is empty; a GIF needs at least one frame.")
-    duration = _check_duration(duration)
+    duration = check_duration(duration)
     if loop is not None:
-        loop = _check_int("loop", loop, 0)
+        loop = check_int(loop, "loop", minimum=0)
         if loop > 65535:
             raise ValueError(f"`loop` must be <= 65535, got {loop}.")
     centiseconds = min(65535, max(1, int(round(float(duration) * 100))))
@@ -487,186 +427,4 @@ def write_gif(frames, path, duration=0.25, loop=0):
     for arr in arrays:
         out.write(_gif_frame_bytes(arr, centiseconds))
     out.write(b"\x3b")  # trailer
-    return _atomic_write_bytes(path, out.getvalue())
-
-
-# ---------------------------------------------------------------------------
-# History
-
-
-def _history_dict(history):
-    if hasattr(history, "history") and isinstance(history.history, dict):
-        history = history.history  # a keras.callbacks.History
-    if not isinstance(history, dict):
-        raise ValueError(
-            "`history` must be a dict of metric name -> list of per-epoch "
-            f"values, got {type(history).__name__}."
-        )
-    return history
-
-
-def _numeric_series(values):
-    try:
-        arr = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None
-    if arr.ndim != 1 or arr.size == 0:
-        return None
-    return arr
-
-
-def save_loss_plot(history, path, keys=None):
-    """Plots per-epoch losses/metrics to a PNG file.
-
-    Draws one line per key against the 1-based epoch number. ``val_*`` keys
-    are dashed. Non-finite values leave gaps. If `history` has an
-    ``"epoch"`` entry (as read from a ``CSVLogger`` file by
-    :func:`read_history_csv`, 0-based), it gives the x positions;
-    otherwise epochs are ``1..len(values)``.
-
-    Uses :class:`matplotlib.figure.Figure` with the Agg canvas directly, so
-    pyplot is not imported and the user's matplotlib backend is untouched.
-
-    Args:
-        history: Dict of metric name -> list of per-epoch floats, e.g.
-            ``model.fit(...).history`` (a ``History`` object is accepted
-            too) or the result of :func:`read_history_csv`.
-        path: Destination PNG path; parent directories are created. The
-            write is atomic.
-        keys: Names to plot. Defaults to every key with a non-empty list of
-            numbers, except ``epoch``, ``lr`` and ``learning_rate``.
-
-    Returns:
-        The path written, as a string.
-
-    Raises:
-        ValueError: if a requested key is missing or not numeric, or there
-            is nothing to plot.
-
-    Example:
-
-    >>> history = model.fit(dataset, epochs=20)
-    >>> save_loss_plot(history.history, "out/losses.png")
-    'out/losses.png'
-    """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
-
-    history = _history_dict(history)
-    if keys is None:
-        keys = [
-            k
-            for k in history
-            if k not in _NON_METRIC_KEYS and _numeric_series(history[k]) is not None
-        ]
-        if not keys:
-            raise ValueError(
-                "`history` has no numeric loss/metric series to plot; "
-                f"keys are {sorted(history)}."
-            )
-    else:
-        if isinstance(keys, str):
-            keys = [keys]
-        keys = list(keys)
-        if not keys:
-            raise ValueError("`keys` is empty; nothing to plot.")
-        for k in keys:
-            if k not in history:
-                raise ValueError(
-                    f"`keys` names {k!r}, which is not in `history` "
-                    f"(available: {sorted(history)})."
-                )
-            if _numeric_series(history[k]) is None:
-                raise ValueError(
-                    f"`keys` names {k!r}, whose values are not a non-empty "
-                    "list of numbers."
-                )
-
-    epochs = _numeric_series(history.get("epoch", ()))
-
-    fig = Figure(figsize=(6.4, 4.0), dpi=100)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot(1, 1, 1)
-    colors = {}
-    for k in keys:
-        y = _numeric_series(history[k])
-        if epochs is not None and epochs.shape == y.shape:
-            x = epochs + 1
-        else:
-            x = np.arange(1, y.size + 1)
-        base = k[4:] if k.startswith("val_") else k
-        style = "--" if k.startswith("val_") else "-"
-        kwargs = {"color": colors[base]} if base in colors else {}
-        (line,) = ax.plot(
-            x, y, style, marker="o" if y.size == 1 else None, label=k, **kwargs
-        )
-        colors.setdefault(base, line.get_color())
-    ax.set_xlabel("epoch")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.grid(True, alpha=0.3)
-    ax.legend(loc="best", fontsize="small")
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return _atomic_write_bytes(path, buf.getvalue())
-
-
-def _parse_cell(cell, column, line):
-    text = cell.strip()
-    if text.lower() in _MISSING_CELLS:
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        raise ValueError(
-            f"line {line}, column {column!r}: {cell!r} is not a number."
-        ) from None
-
-
-def read_history_csv(path, separator=","):
-    """Reads a Keras ``CSVLogger`` file into a history dict.
-
-    Missing values (``NA`` or empty cells) become NaN. Columns with no
-    values at all are dropped: ``CSVLogger`` adds ``val_*`` columns filled
-    with ``NA`` when there is no validation data, and dropping them makes
-    the result match ``History.history``. The ``epoch`` column (0-based,
-    as written by ``CSVLogger``) is kept.
-
-    Args:
-        path: Path of the CSV file.
-        separator: Field separator, as given to ``CSVLogger``.
-
-    Returns:
-        Dict of column name -> list of floats, in file column order.
-
-    Raises:
-        ValueError: if the file has no header or holds non-numeric values.
-    """
-    with open(path, newline="") as f:
-        reader = csv.reader(f, delimiter=separator)
-        header = None
-        columns = None
-        for line, row in enumerate(reader, start=1):
-            if not row or all(not c.strip() for c in row):
-                continue
-            if header is None:
-                header = [c.strip() for c in row]
-                columns = {name: [] for name in header}
-                continue
-            if row == header:  # a repeated header, e.g. from a bad append
-                continue
-            if len(row) != len(header):
-                raise ValueError(
-                    f"{os.fspath(path)} line {line} has {len(row)} field(s), "
-                    f"the header has {len(header)}."
-                )
-            for name, cell in zip(header, row):
-                columns[name].append(_parse_cell(cell, name, line))
-    if header is None:
-        raise ValueError(f"{os.fspath(path)} is empty: no CSV header found.")
-    return {
-        name: [math.nan if v is None else v for v in values]
-        for name, values in columns.items()
-        if not values or any(v is not None for v in values)
-    }
+    return files.atomic_write_bytes(path, out.getvalue())

@@ -1,49 +1,19 @@
-"""Saving that survives crashes, and loading with clear errors.
+"""Saving models and training state that survives crashes, and loading with clear errors.
 
-Every file is written to a temporary name in its directory and renamed into
-place, so a killed process leaves either the old file or the new one, never
-half of one.
+Every file is written through `kgan.files.atomic_write`, so a killed process
+leaves either the old file or the new one, never half of one.
 """
 
 import json
 import os
-import uuid
 import zipfile
 
 import keras
 import numpy as np
 
+from kgan.files import atomic_write, write_json
+
 STATE_FILE = "backup.json"
-
-
-def atomic_write(path, write):
-    """Calls `write(tmp_path)`, then renames the temporary file onto `path`.
-
-    The temporary file sits in the same directory (created if needed), so the
-    rename is atomic; it is removed if `write` fails. Returns `path`.
-    """
-    directory, name = os.path.split(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    # Keras checks suffixes (".keras", ".weights.h5"), so keep the name's end.
-    tmp = os.path.join(directory, f".tmp-{uuid.uuid4().hex}-{name}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return path
-
-
-def write_json(data, path):
-    """Writes `data` as JSON atomically."""
-
-    def write(tmp):
-        with open(tmp, "w") as f:
-            json.dump(data, f, indent=2, sort_keys=True)
-            f.write("\n")
-
-    return atomic_write(path, write)
 
 
 def save_model(model, path):

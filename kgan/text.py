@@ -20,6 +20,8 @@ import os
 
 import numpy as np
 
+from kgan import files
+
 __all__ = ["END_ID", "check_vocabulary", "decode", "decode_ids", "first_end_mask", "write_lines"]
 
 END_ID = 0
@@ -133,7 +135,7 @@ def first_end_mask(ids):
 
 
 def write_lines(texts, path):
-    """Writes one text per line (UTF-8), through a temporary file renamed into place.
+    """Writes one text per line (UTF-8), atomically (`kgan.files.write_text`).
 
     Returns:
         `path`.
@@ -145,10 +147,4 @@ def write_lines(texts, path):
     for text in texts:
         if "\n" in text or "\r" in text:
             raise ValueError(f"`texts`: {text!r} contains a line break.")
-    path = os.fspath(path)
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    tmp = f"{path}.tmp"
-    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-        f.writelines(f"{text}\n" for text in texts)
-    os.replace(tmp, path)
-    return path
+    return files.write_text(os.fspath(path), "".join(f"{text}\n" for text in texts))

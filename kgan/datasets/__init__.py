@@ -34,6 +34,7 @@ import numpy as np
 import tensorflow as tf
 
 from kgan.datasets import _common
+from kgan.validation import is_int
 from kgan.datasets.digits import NAME as _DIGITS
 from kgan.datasets.digits import load_digits_source
 from kgan.datasets.glyphs import NAME as _GLYPHS
@@ -217,7 +218,7 @@ def load(
     _check_common(image_size, split)
     _check_flag("labels", labels)
     _check_flag("shuffle", shuffle)
-    if seed is not None and not _common.is_int(seed):
+    if seed is not None and not is_int(seed):
         raise ValueError(f"`seed` must be None or an integer, got {seed!r}.")
     labels, shuffle = bool(labels), bool(shuffle)
 

@@ -1,11 +1,12 @@
 """Shared pieces of the dataset sources: validation, scaling, resizing, batching."""
 
 import dataclasses
-import numbers
 from typing import Callable, Optional
 
 import numpy as np
 import tensorflow as tf
+
+from kgan.validation import is_int
 
 MIN_IMAGE_SIZE = 4
 
@@ -29,10 +30,6 @@ class Source:
     labels_hint: str = ""
     # Names of the label values 0, 1, ... (None: the labels are their own names).
     class_names: Optional[list] = None
-
-
-def is_int(value):
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def check_batch_size(batch_size):

@@ -31,6 +31,7 @@ import numpy as np
 import tensorflow as tf
 
 from kgan.datasets import _common
+from kgan.validation import is_int
 from kgan.text import END_ID, decode_ids
 
 __all__ = ["TextData", "load_text", "read_lines", "text_corpora", "SURNAMES"]
@@ -245,12 +246,12 @@ def load_text(name_or_path=SURNAMES, max_length=None, batch_size=64, held_out=0.
     gan.fit(data.train.repeat(), steps_per_epoch=100, epochs=10)
     ```
     """
-    if max_length is not None and (not _common.is_int(max_length) or max_length < 1):
+    if max_length is not None and (not is_int(max_length) or max_length < 1):
         raise ValueError(f"`max_length` must be None or a positive integer; got {max_length!r}.")
     _common.check_batch_size(batch_size)
     if long_lines not in LONG_LINES:
         raise ValueError(f"`long_lines` must be one of {LONG_LINES}; got {long_lines!r}.")
-    if not _common.is_int(seed):
+    if not is_int(seed):
         raise ValueError(f"`seed` must be an integer; got {seed!r}.")
     if isinstance(held_out, bool) or not isinstance(held_out, (int, float, np.integer,
                                                                np.floating)):

@@ -16,7 +16,6 @@ and `evaluate` does both for a generator and a real dataset.
 """
 
 import dataclasses
-import numbers
 import os
 import sys
 import warnings
@@ -28,6 +27,7 @@ from kgan.metrics.frechet import RunningMoments, frechet_distance_from_moments
 from kgan.metrics.inception_score import InceptionScoreAccumulator
 from kgan.metrics.kid import kernel_inception_distance
 from kgan.metrics.precision_recall import density_coverage, precision_recall
+from kgan.validation import check_int
 
 __all__ = ["EvaluationResult", "FeatureStatistics", "compare", "evaluate", "feature_statistics"]
 
@@ -35,17 +35,11 @@ METRICS = ("fd", "kid", "kid_std", "is", "is_std", "precision", "recall", "densi
            "coverage", "class_coverage", "class_kl")
 
 
-def _check_int(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"`{name}` must be an integer >= {minimum}; got {value!r}.")
-    return int(value)
-
-
 class Reservoir:
     """A uniform random subset of at most `capacity` rows of a stream (Algorithm R)."""
 
     def __init__(self, capacity, seed=0):
-        self.capacity = _check_int("max_samples", capacity, 1)
+        self.capacity = check_int(capacity, "max_samples")
         self.rng = np.random.default_rng(seed)
         self.seen = 0
         self.rows = None
@@ -170,9 +164,9 @@ def feature_statistics(images, extractor, n=None, batch_size=250, max_samples=50
     compare(real, fake)
     ```
     """
-    batch_size = _check_int("batch_size", batch_size, 1)
+    batch_size = check_int(batch_size, "batch_size")
     if n is not None:
-        n = _check_int("n", n, 2)
+        n = check_int(n, "n", minimum=2)
     total = _count(images, n)
     moments = RunningMoments()
     reservoir = Reservoir(max_samples, seed=seed)
@@ -362,7 +356,7 @@ def evaluate(generated, real, extractor, n=10000, n_real=None, batch_size=250,
     result.metrics["fd_domain"]
     ```
     """
-    n = _check_int("n", n, 2)
+    n = check_int(n, "n", minimum=2)
     if real_statistics is None:
         if real is None:
             raise ValueError("`real` is required (or `real_statistics`): the real images.")

@@ -22,19 +22,14 @@ import warnings
 
 import numpy as np
 
-from kgan import saving
+from kgan import files
+from kgan.validation import check_int
 
 __all__ = ["FeatureExtractor", "cache_dir", "default_extractor_path", "extractor_for"]
 
 # Images may sit this far outside [-1, 1] (resampling round-off) before they are rejected.
 RANGE_TOLERANCE = 1e-3
 INCEPTION_SIZE = 299
-
-
-def _check_int(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"`{name}` must be an integer >= {minimum}; got {value!r}.")
-    return int(value)
 
 
 
@@ -172,10 +167,10 @@ class FeatureExtractor:
         import keras
 
         if epochs is not None:
-            epochs = _check_int("epochs", epochs, 1)
-        batch_size = _check_int("batch_size", batch_size, 1)
-        filters = _check_int("filters", filters, 1)
-        feature_dim = _check_int("feature_dim", feature_dim, 1)
+            epochs = check_int(epochs, "epochs")
+        batch_size = check_int(batch_size, "batch_size")
+        filters = check_int(filters, "filters")
+        feature_dim = check_int(feature_dim, "feature_dim")
         if not (isinstance(test_fraction, numbers.Real) and 0 < test_fraction < 1):
             raise ValueError(f"`test_fraction` must be a number in (0, 1); got {test_fraction!r}.")
         images, labels, source = _labelled_arrays(data, image_size)
@@ -259,8 +254,8 @@ class FeatureExtractor:
                 f"Only domain extractors can be saved; this one is {self.name!r} (rebuild it "
                 "from its weights file)."
             )
-        saving.atomic_write(path, self.classifier.save)
-        saving.write_json(self.metadata, _metadata_path(path))
+        files.atomic_write(path, self.classifier.save)
+        files.write_json(self.metadata, _metadata_path(path))
         return path
 
     @classmethod

@@ -37,7 +37,8 @@ logits = discriminator([images, keras.ops.one_hot([0, 1, 2, 3], 10)])  # (4, 1)
 import keras
 from keras import layers
 
-from kgan.networks.dcgan import _check_positive_int, check_image_shape, upsampling_plan
+from kgan.networks.dcgan import check_image_shape, upsampling_plan
+from kgan.validation import check_int
 from kgan.networks.layers import FusedBatchNormalization
 from kgan.networks.registry import register
 
@@ -102,13 +103,13 @@ class ConditionalDCGANGenerator(keras.Model):
     def __init__(self, image_shape=(28, 28, 1), latent_dim=128, num_classes=10,
                  conditioning="concat", filters=64, kernel_size=4, embedding_dim=None, **kwargs):
         image_shape = check_image_shape(image_shape)
-        _check_positive_int(latent_dim, "latent_dim")
+        check_int(latent_dim, "latent_dim")
         _check_num_classes(num_classes)
         check_conditioning(conditioning)
-        _check_positive_int(filters, "filters")
-        _check_positive_int(kernel_size, "kernel_size")
+        check_int(filters, "filters")
+        check_int(kernel_size, "kernel_size")
         if embedding_dim is not None:
-            _check_positive_int(embedding_dim, "embedding_dim")
+            check_int(embedding_dim, "embedding_dim")
         base, steps = upsampling_plan(image_shape[0])
         class_norm = conditioning == "projection"
 
@@ -197,8 +198,8 @@ class ConditionalDCGANDiscriminator(keras.Model):
         image_shape = check_image_shape(image_shape)
         _check_num_classes(num_classes)
         check_conditioning(conditioning)
-        _check_positive_int(filters, "filters")
-        _check_positive_int(kernel_size, "kernel_size")
+        check_int(filters, "filters")
+        check_int(kernel_size, "kernel_size")
         if not 0.0 <= float(dropout) < 1.0:
             raise ValueError(f"`dropout` must be in [0, 1); got {dropout!r}.")
         side = image_shape[0]

@@ -12,6 +12,7 @@ from keras import layers
 
 from kgan.networks.layers import FusedBatchNormalization
 from kgan.networks.registry import register
+from kgan.validation import check_int
 
 MAX_SIDE = 512
 
@@ -55,11 +56,6 @@ def check_image_shape(image_shape):
     return shape
 
 
-def _check_positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"`{name}` must be a positive integer; got {value!r}.")
-
-
 @keras.saving.register_keras_serializable(package="kgan")
 class DCGANGenerator(keras.Model):
     """DCGAN generator: noise `[batch, latent_dim]` -> images in [-1, 1].
@@ -81,9 +77,9 @@ class DCGANGenerator(keras.Model):
 
     def __init__(self, image_shape=(28, 28, 1), latent_dim=128, filters=64, kernel_size=4, **kwargs):
         image_shape = check_image_shape(image_shape)
-        _check_positive_int(latent_dim, "latent_dim")
-        _check_positive_int(filters, "filters")
-        _check_positive_int(kernel_size, "kernel_size")
+        check_int(latent_dim, "latent_dim")
+        check_int(filters, "filters")
+        check_int(kernel_size, "kernel_size")
         base, steps = upsampling_plan(image_shape[0])
 
         z = keras.Input((latent_dim,), name="z")
@@ -158,8 +154,8 @@ class DCGANDiscriminator(keras.Model):
                 layer, name=f"{layer.name}_sn", dtype=layer.dtype_policy
             )
 
-        _check_positive_int(filters, "filters")
-        _check_positive_int(kernel_size, "kernel_size")
+        check_int(filters, "filters")
+        check_int(kernel_size, "kernel_size")
         if not 0.0 <= float(dropout) < 1.0:
             raise ValueError(f"`dropout` must be in [0, 1); got {dropout!r}.")
         _, steps = upsampling_plan(image_shape[0])

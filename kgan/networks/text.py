@@ -31,18 +31,13 @@ from keras import layers, ops
 
 from kgan.networks.registry import register
 from kgan.text import END_ID
+from kgan.validation import check_int
 
 __all__ = ["TextGenerator", "TextCNNDiscriminator", "ConvTextGenerator", "ConvTextCritic",
            "gumbel_from_normal", "check_text_shape"]
 
 # Keeps the logarithms of the Gumbel transform finite.
 _TINY = 1e-30
-
-
-def _check_positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"`{name}` must be a positive integer; got {value!r}.")
-    return value
 
 
 def check_text_shape(image_shape):
@@ -116,9 +111,9 @@ class TextGenerator(keras.Model):
                  **kwargs):
         super().__init__(**kwargs)
         self.length, self.vocab_size = check_text_shape((length, vocab_size))
-        self.latent_dim = _check_positive_int(latent_dim, "latent_dim")
-        self.embedding_dim = _check_positive_int(embedding_dim, "embedding_dim")
-        self.hidden_dim = _check_positive_int(hidden_dim, "hidden_dim")
+        self.latent_dim = check_int(latent_dim, "latent_dim")
+        self.embedding_dim = check_int(embedding_dim, "embedding_dim")
+        self.hidden_dim = check_int(hidden_dim, "hidden_dim")
         self.noise_dim = self.latent_dim + self.length * self.vocab_size
 
         self.embed = layers.Embedding(self.vocab_size, self.embedding_dim, name="embed")
@@ -243,8 +238,8 @@ class TextCNNDiscriminator(keras.Model):
     def __init__(self, length=16, vocab_size=32, embedding_dim=32, filters=32,
                  kernel_sizes=(2, 3, 4, 5), dropout=0.25, **kwargs):
         length, vocab_size = check_text_shape((length, vocab_size))
-        _check_positive_int(embedding_dim, "embedding_dim")
-        _check_positive_int(filters, "filters")
+        check_int(embedding_dim, "embedding_dim")
+        check_int(filters, "filters")
         sizes = _kernel_sizes(kernel_sizes, length)
         if not 0.0 <= float(dropout) < 1.0:
             raise ValueError(f"`dropout` must be in [0, 1); got {dropout!r}.")
@@ -322,7 +317,7 @@ class ConvTextGenerator(keras.Model):
         length, vocab_size = check_text_shape((length, vocab_size))
         for value, name in ((latent_dim, "latent_dim"), (dim, "dim"), (blocks, "blocks"),
                             (kernel_size, "kernel_size")):
-            _check_positive_int(value, name)
+            check_int(value, name)
         z = keras.Input((latent_dim,), name="z")
         x = layers.Dense(length * dim, name="project")(z)
         x = layers.Reshape((length, dim))(x)
@@ -366,7 +361,7 @@ class ConvTextCritic(keras.Model):
     def __init__(self, length=16, vocab_size=32, dim=64, blocks=5, kernel_size=5, **kwargs):
         length, vocab_size = check_text_shape((length, vocab_size))
         for value, name in ((dim, "dim"), (blocks, "blocks"), (kernel_size, "kernel_size")):
-            _check_positive_int(value, name)
+            check_int(value, name)
         rows = keras.Input((length, vocab_size), name="one_hots")
         x = layers.Conv1D(dim, 1, name="embed")(rows)
         for i in range(blocks):
