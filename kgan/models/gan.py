@@ -10,6 +10,9 @@ from keras import ops
 
 from kgan import augment as augment_lib
 from kgan import losses as losses_lib
+from kgan.models import step as step_lib
+from kgan.models.step import StepRecord
+from kgan.validation import check_bool, check_int, check_non_negative, check_seed, is_int
 
 # Real data may sit this far outside [-1, 1] (resampling round-off) before it is rejected.
 RANGE_TOLERANCE = 1e-3
@@ -30,20 +33,16 @@ def _xla_unsupported_ops(error):
     return list(dict.fromkeys(re.findall(r"No registered '(\w+)' OpKernel for XLA", str(error))))
 
 
-def _check_positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"`{name}` must be a positive integer; got {value!r}.")
-    return int(value)
-
-
-def _check_non_negative(value, name):
+def infer_latent_dim(generator):
+    """The noise size of a generator whose (first) input is `(batch, latent_dim)`, else None."""
     try:
-        value = float(value)
-    except (TypeError, ValueError):
-        value = -1.0
-    if not value >= 0.0:
-        raise ValueError(f"`{name}` must be a number >= 0; got {value!r}.")
-    return value
+        inputs = generator.inputs
+        shape = tuple(inputs[0].shape) if inputs else None
+    except (AttributeError, IndexError, TypeError, ValueError):
+        shape = None
+    if shape is None or len(shape) != 2 or shape[1] is None:
+        return None
+    return int(shape[1])
 
 
 @keras.saving.register_keras_serializable(package="kgan")
@@ -56,6 +55,14 @@ class GAN(keras.Model):
     `fit` step runs the generator once; its output feeds both the
     discriminator loss and the generator loss, each with its own tape and
     optimizer.
+
+    Variants (`kgan.ConditionalGAN`, `kgan.TextGAN`, other tasks' models)
+    override the hooks (`unpack_data`, `generator_inputs`, `call_generator`,
+    `call_discriminator`, `adversarial_logits`, `generator_loss(step)`,
+    `discriminator_loss(step)`), never `train_step`; the loss hooks receive
+    a `kgan.models.StepRecord`. `sampling_generator` is the one generator
+    that samples: `generate`, `call`, the sample callbacks and the export
+    all use it.
 
     Args:
         generator: Keras model, noise -> samples.
@@ -107,15 +114,11 @@ class GAN(keras.Model):
             latent_dim = self._infer_latent_dim(generator)
         self.generator = generator
         self.discriminator = discriminator
-        self.latent_dim = _check_positive_int(latent_dim, "latent_dim")
-        self.d_steps = _check_positive_int(d_steps, "d_steps")
-        self.gp_weight = _check_non_negative(gp_weight, "gp_weight")
-        self.r1_weight = _check_non_negative(r1_weight, "r1_weight")
-        if seed is not None and (
-            isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0
-        ):
-            raise ValueError(f"`seed` must be None or an integer >= 0; got {seed!r}.")
-        self.seed = None if seed is None else int(seed)
+        self.latent_dim = check_int(latent_dim, "latent_dim")
+        self.d_steps = check_int(d_steps, "d_steps")
+        self.gp_weight = check_non_negative(gp_weight, "gp_weight")
+        self.r1_weight = check_non_negative(r1_weight, "r1_weight")
+        self.seed = check_seed(seed)
         self.sample_shape = self._check_networks()
         self.augment = augment_lib.check_policy(augment)
         if self.augment is not None and len(self.sample_shape) != 3:
@@ -139,15 +142,12 @@ class GAN(keras.Model):
 
     @staticmethod
     def _infer_latent_dim(generator):
-        try:
-            shape = generator.inputs[0].shape
-        except (AttributeError, IndexError, TypeError, ValueError):
-            shape = None
-        if shape is None or len(shape) != 2 or shape[1] is None:
+        latent_dim = infer_latent_dim(generator)
+        if latent_dim is None:
             raise ValueError(
                 "`latent_dim` could not be inferred from the generator's input; pass it explicitly."
             )
-        return int(shape[1])
+        return latent_dim
 
     @staticmethod
     def _check_ema(ema_decay, ema_warmup):
@@ -158,9 +158,7 @@ class GAN(keras.Model):
                 ema_decay = -1.0
             if not 0.0 <= ema_decay < 1.0:
                 raise ValueError(f"`ema_decay` must be None or a number in [0, 1); got {ema_decay!r}.")
-        if not isinstance(ema_warmup, (bool, np.bool_)):
-            raise ValueError(f"`ema_warmup` must be True or False; got {ema_warmup!r}.")
-        return ema_decay, bool(ema_warmup)
+        return ema_decay, check_bool(ema_warmup, "ema_warmup")
 
     def _make_ema_generator(self):
         """A copy of the generator (same config, same weights), not trained directly."""
@@ -173,7 +171,7 @@ class GAN(keras.Model):
                 f"(a functional, Sequential or kgan network); copying it failed with: {error}"
             ) from None
         if len(ema.weights) != len(self.generator.weights):
-            ema(ops.zeros((1, self.latent_dim)), training=False)
+            ema(self.example_generator_inputs(1), training=False)
         for copy, weight in zip(ema.weights, self.generator.weights):
             copy.assign(weight)
         ema.trainable = False
@@ -189,19 +187,20 @@ class GAN(keras.Model):
 
     def update_ema(self):
         """Moves each EMA generator weight towards the generator's (one step)."""
-        decay = ops.convert_to_tensor(self.ema_decay, "float32")
-        if self.ema_warmup:
-            t = ops.convert_to_tensor(self.ema_updates)
-            decay = ops.minimum(decay, (1.0 + t) / (10.0 + t))
-        for ema, weight in zip(self.ema_generator.weights, self.generator.weights):
-            ema.assign(weight + ops.cast(decay, ema.dtype) * (ema - weight))
-        self.ema_updates.assign_add(1.0)
+        step_lib.update_ema(self.ema_generator, self.generator, self.ema_decay,
+                            updates=self.ema_updates, warmup=self.ema_warmup)
+
+    def example_generator_inputs(self, batch_size):
+        """Inputs the generator network takes, for a batch of `batch_size` (zeros).
+
+        Used to check the networks and to build copies of the generator.
+        """
+        return ops.zeros((batch_size, self.latent_dim))
 
     def _check_networks(self):
         """Runs both networks on a tiny batch; returns the sample shape."""
-        z = ops.zeros((2, self.latent_dim))
         try:
-            samples = self.generator(z, training=False)
+            samples = self.generator(self.example_generator_inputs(2), training=False)
         except Exception as error:  # a shape mismatch surfaces as many error types
             raise ValueError(
                 f"`latent_dim`={self.latent_dim} does not match the generator: calling it on "
@@ -310,23 +309,12 @@ class GAN(keras.Model):
 
         Under a `tf.distribute` strategy each replica draws different noise.
         """
-        seed = self.seed_generator.next()
-        context = tf.distribute.get_replica_context()
-        if context is not None and context.num_replicas_in_sync > 1:
-            replica = ops.cast(context.replica_id_in_sync_group, seed.dtype)
-            seed = seed + ops.stack([ops.zeros_like(replica), replica + 1])
+        seed = step_lib.replica_seed(self.seed_generator.next())
         return tf.random.stateless_normal((batch_size, self.latent_dim), seed=seed)
 
-    def _loss_for_gradients(self, loss, optimizer):
-        """Scales a replica's mean loss for the summed gradients of all replicas,
-        and for mixed-float16 loss scaling."""
-        replicas = tf.distribute.get_strategy().num_replicas_in_sync
-        if replicas > 1:
-            loss = loss / replicas
-        return optimizer.scale_loss(loss)
-
     # ------------------------------------------------------ hooks for variants
-    # A variant (conditional, text, ...) overrides these, never `train_step`.
+    # A variant (conditional, text, image-to-image, ...) overrides these,
+    # never `train_step`.
 
     def unpack_data(self, data):
         """Splits a batch into `(real, condition)`; plain GANs have no condition."""
@@ -334,9 +322,16 @@ class GAN(keras.Model):
             data = data[0]
         return data, None
 
-    def call_generator(self, z, condition, training=False):
-        """Runs the generator on noise (and the condition, in variants)."""
-        return self.generator(z, training=training)
+    def generator_inputs(self, real, condition, batch_size):
+        """What the generator is called on in a training step: fresh noise here.
+
+        A variant may return an image (the condition), or noise and an image.
+        """
+        return self.sample_noise(batch_size)
+
+    def call_generator(self, inputs, condition, training=False):
+        """Runs the generator on `generator_inputs` (and the condition, in variants)."""
+        return self.generator(inputs, training=training)
 
     def call_discriminator(self, samples, condition, training=False):
         """Runs the discriminator; returns its raw output."""
@@ -353,36 +348,47 @@ class GAN(keras.Model):
             return samples
         return augment_lib.diff_augment(samples, self.augment, seed=self.seed_generator)
 
-    def discriminator_loss(self, real, fake, real_output, fake_output, condition):
-        """The discriminator's loss: adversarial term plus enabled penalties.
+    def discriminator_loss(self, step):
+        """The discriminator's loss on a `StepRecord`: adversarial term plus penalties.
 
         Returns `(loss, penalty)`. Variants add terms (e.g. a class loss).
         """
         loss = self.discriminator_loss_fn(
-            self.adversarial_logits(real_output), self.adversarial_logits(fake_output)
+            self.adversarial_logits(step.real_output), self.adversarial_logits(step.fake_output)
         )
         penalty = 0.0
         if self.gp_weight or self.r1_weight:
             def critic(samples, training=True):
                 return self.adversarial_logits(
-                    self.call_discriminator(samples, condition, training=training)
+                    self.call_discriminator(samples, step.condition, training=training)
                 )
 
-            if self.gp_weight:
-                penalty += self.gp_weight * losses_lib.gradient_penalty(
-                    critic, real, fake, seed=self.seed_generator
-                )
-            if self.r1_weight:
-                penalty += 0.5 * self.r1_weight * losses_lib.r1_penalty(critic, real)
+            penalty = step_lib.discriminator_penalty(
+                critic, step.real_seen, step.fake_seen, gp_weight=self.gp_weight,
+                r1_weight=self.r1_weight, seed=self.seed_generator,
+            )
         regularization = sum(self.discriminator.losses) if self.discriminator.losses else 0.0
         return loss + penalty + regularization, penalty
 
-    def generator_loss(self, real_output, fake_output, condition):
-        """The generator's loss. Variants add terms (e.g. a class loss)."""
-        loss = self.generator_loss_fn(self.adversarial_logits(fake_output))
+    def generator_loss(self, step):
+        """The generator's loss on a `StepRecord`. Variants add terms (e.g. L1)."""
+        loss = self.generator_loss_fn(self.adversarial_logits(step.fake_output))
         if self.generator.losses:
             loss += sum(self.generator.losses)
         return loss
+
+    def score(self, real, fake, generator_inputs, condition, training=True, augment=True):
+        """Runs the discriminator on `real` and `fake`; returns the `StepRecord`."""
+        if augment:
+            real_seen, fake_seen = self.augment_samples(real), self.augment_samples(fake)
+        else:
+            real_seen, fake_seen = real, fake
+        return StepRecord(
+            real=real, fake=fake, real_seen=real_seen, fake_seen=fake_seen,
+            generator_inputs=generator_inputs, condition=condition,
+            real_output=self.call_discriminator(real_seen, condition, training=training),
+            fake_output=self.call_discriminator(fake_seen, condition, training=training),
+        )
 
     # ------------------------------------------------------------ the step
 
@@ -393,42 +399,37 @@ class GAN(keras.Model):
         # 1. Extra critic updates (d_steps > 1, as in WGAN): the discriminator
         #    alone learns to tell the real batch from fresh fakes.
         for _ in range(self.d_steps - 1):
-            fake = self.call_generator(self.sample_noise(batch_size), condition, training=True)
+            inputs = self.generator_inputs(real, condition, batch_size)
+            fake = self.call_generator(inputs, condition, training=True)
             with tf.GradientTape() as d_tape:
-                real_seen, fake_seen = self.augment_samples(real), self.augment_samples(fake)
-                real_output = self.call_discriminator(real_seen, condition, training=True)
-                fake_output = self.call_discriminator(fake_seen, condition, training=True)
-                d_loss, _ = self.discriminator_loss(
-                    real_seen, fake_seen, real_output, fake_output, condition
-                )
-                scaled_d_loss = self._loss_for_gradients(d_loss, self.d_optimizer)
-            d_grads = d_tape.gradient(scaled_d_loss, self.discriminator.trainable_weights)
-            self.d_optimizer.apply(d_grads, self.discriminator.trainable_weights)
+                step = self.score(real, fake, inputs, condition)
+                d_loss, _ = self.discriminator_loss(step)
+                scaled_d_loss = step_lib.scale_loss(d_loss, self.d_optimizer)
+            step_lib.apply_gradients(d_tape, scaled_d_loss, self.d_optimizer, self.discriminator)
 
         # 2. One generator forward pass, recorded by both tapes.
-        z = self.sample_noise(batch_size)
+        inputs = self.generator_inputs(real, condition, batch_size)
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
-            fake = self.call_generator(z, condition, training=True)
+            fake = self.call_generator(inputs, condition, training=True)
 
             # 3. The discriminator scores the real batch and the fakes, both
             #    through the same random augmentations when `augment` is set
             #    (differentiable, so the generator's gradient passes through).
-            real_seen, fake_seen = self.augment_samples(real), self.augment_samples(fake)
-            real_output = self.call_discriminator(real_seen, condition, training=True)
-            fake_output = self.call_discriminator(fake_seen, condition, training=True)
+            step = self.score(real, fake, inputs, condition)
 
-            # 4. The generator wants its fakes scored as real.
-            g_loss = self.generator_loss(real_output, fake_output, condition)
-            scaled_g_loss = self._loss_for_gradients(g_loss, self.g_optimizer)
+            # 4. The generator wants its fakes scored as real (plus whatever
+            #    terms a variant adds, e.g. a reconstruction loss).
+            g_loss = self.generator_loss(step)
+            scaled_g_loss = step_lib.scale_loss(g_loss, self.g_optimizer)
 
             # 5. The discriminator wants real scored real and fake scored fake.
             #    Its penalties see the fakes as constants, so the generator's
             #    tape need not record them.
             with g_tape.stop_recording():
                 d_loss, penalty = self.discriminator_loss(
-                    real_seen, ops.stop_gradient(fake_seen), real_output, fake_output, condition
+                    step._replace(fake_seen=ops.stop_gradient(step.fake_seen))
                 )
-                scaled_d_loss = self._loss_for_gradients(d_loss, self.d_optimizer)
+                scaled_d_loss = step_lib.scale_loss(d_loss, self.d_optimizer)
 
         # 6. Both networks step from the same point: each tape's gradient
         #    reaches only its own network's weights.
@@ -441,32 +442,26 @@ class GAN(keras.Model):
             self.update_ema()
 
         # 7. Report running means for the progress bar and the logs.
-        return self._update_metrics(d_loss, g_loss, real_output, fake_output, penalty)
+        return self._update_metrics(d_loss, g_loss, step, penalty)
 
     def test_step(self, data):
         # The same losses on held-out data (`evaluate`, `validation_data`), no updates.
         real, condition = self.unpack_data(data)
-        z = self.sample_noise(ops.shape(real)[0])
-        fake = self.call_generator(z, condition, training=False)
-        real_output = self.call_discriminator(real, condition, training=False)
-        fake_output = self.call_discriminator(fake, condition, training=False)
-        d_loss, penalty = self.discriminator_loss(real, fake, real_output, fake_output, condition)
-        g_loss = self.generator_loss(real_output, fake_output, condition)
-        return self._update_metrics(d_loss, g_loss, real_output, fake_output, penalty)
+        inputs = self.generator_inputs(real, condition, ops.shape(real)[0])
+        fake = self.call_generator(inputs, condition, training=False)
+        step = self.score(real, fake, inputs, condition, training=False, augment=False)
+        d_loss, penalty = self.discriminator_loss(step)
+        g_loss = self.generator_loss(step)
+        return self._update_metrics(d_loss, g_loss, step, penalty)
 
-    def _update_metrics(self, d_loss, g_loss, real_output, fake_output, penalty):
+    def _update_metrics(self, d_loss, g_loss, step, penalty):
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
-        self.d_real_tracker.update_state(ops.mean(self.adversarial_logits(real_output)))
-        self.d_fake_tracker.update_state(ops.mean(self.adversarial_logits(fake_output)))
+        self.d_real_tracker.update_state(ops.mean(self.adversarial_logits(step.real_output)))
+        self.d_fake_tracker.update_state(ops.mean(self.adversarial_logits(step.fake_output)))
         if self.penalty_tracker is not None:
             self.penalty_tracker.update_state(penalty)
-        results = {m.name: m.result() for m in self.metrics}
-        if isinstance(tf.distribute.get_strategy(), tf.distribute.MultiWorkerMirroredStrategy):
-            # Keras averages multi-worker step outputs along axis 0, which a
-            # scalar does not have.
-            results = {name: ops.reshape(value, (1,)) for name, value in results.items()}
-        return results
+        return step_lib.report_metrics(self.metrics)
 
     def fit(self, x=None, *args, **kwargs):
         """`keras.Model.fit`, after checking the data against the networks.
@@ -585,8 +580,8 @@ class GAN(keras.Model):
         Returns:
             `np.ndarray` `[n, *sample_shape]`.
         """
-        if isinstance(n_or_z, (int, np.integer)) and not isinstance(n_or_z, bool):
-            n = _check_positive_int(n_or_z, "n")
+        if is_int(n_or_z):
+            n = check_int(n_or_z, "n")
             z = ops.convert_to_numpy(keras.random.normal((n, self.latent_dim), seed=seed))
         else:
             z = np.asarray(n_or_z, dtype="float32")
@@ -594,7 +589,7 @@ class GAN(keras.Model):
                 raise ValueError(
                     f"`z` must have shape (n, {self.latent_dim}) with n >= 1; got {z.shape}."
                 )
-        batch_size = _check_positive_int(batch_size, "batch_size")
+        batch_size = check_int(batch_size, "batch_size")
         chunks = [
             ops.convert_to_numpy(self.sampling_generator(z[i:i + batch_size], training=False))
             for i in range(0, len(z), batch_size)
