@@ -1,17 +1,12 @@
 """`kgan.callbacks.Evaluate`: metrics in the Keras logs during training."""
 
-import numbers
 import os
 
 import keras
 
+from kgan.validation import check_int
+
 __all__ = ["Evaluate"]
-
-
-def _check_int(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"`{name}` must be an integer >= {minimum}; got {value!r}.")
-    return int(value)
 
 
 class Evaluate(keras.callbacks.Callback):
@@ -66,14 +61,14 @@ class Evaluate(keras.callbacks.Callback):
         super().__init__()
         self.data = data
         self.extractor = extractor
-        self.every = _check_int("every", every, 1)
-        self.n = _check_int("n", n, 2)
-        self.n_real = None if n_real is None else _check_int("n_real", n_real, 2)
+        self.every = check_int(every, "every")
+        self.n = check_int(n, "n", minimum=2)
+        self.n_real = None if n_real is None else check_int(n_real, "n_real", minimum=2)
         self.image_size = image_size
-        self.max_samples = _check_int("max_samples", max_samples, 2)
-        self.kid_subset_size = _check_int("kid_subset_size", kid_subset_size, 2)
-        self.seed = _check_int("seed", seed, 0)
-        self.batch_size = _check_int("batch_size", batch_size, 1)
+        self.max_samples = check_int(max_samples, "max_samples", minimum=2)
+        self.kid_subset_size = check_int(kid_subset_size, "kid_subset_size", minimum=2)
+        self.seed = check_int(seed, "seed", minimum=0)
+        self.batch_size = check_int(batch_size, "batch_size")
         self.real_statistics = None
         self.results = []
 
