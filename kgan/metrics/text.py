@@ -24,11 +24,16 @@ text_metrics.evaluate(samples, train, held_out, seed=0)  # all of it, with floor
 import bisect
 import collections
 import math
+import weakref
 
 import numpy as np
+import tensorflow as tf
+
+from kgan.text import END_ID
 
 __all__ = ["BOS", "EOS", "tokens", "ngram_counts", "js_divergence", "unique_fraction",
-           "novel_fraction", "bleu", "self_bleu", "nll_test", "evaluate"]
+           "novel_fraction", "bleu", "self_bleu", "masked_log_prob", "sequence_nll", "nll_test",
+           "evaluate"]
 
 BOS = "<s>"
 EOS = "</s>"
@@ -217,15 +222,63 @@ def self_bleu(samples, n=4):
     return float(np.mean([_sentence_bleu(s, refs, n, leave_out=True) for s in samples]))
 
 
+def masked_log_prob(generator, z, ids, training=False):
+    """`(sum of log p over the scored positions, their count)` per sequence: the characters
+    and the first end token of each row of `ids`, given noise `z`."""
+    log_probs = generator.log_prob(z, ids, training=training)
+    ended_before = tf.cumsum(tf.cast(ids == END_ID, tf.float32), axis=1, exclusive=True)
+    mask = tf.cast(ended_before == 0, tf.float32)
+    return tf.reduce_sum(log_probs * mask, axis=1), tf.reduce_sum(mask, axis=1)
+
+
+# One traced scorer per generator, so repeated evaluations do not retrace.
+_SCORERS = weakref.WeakKeyDictionary()
+
+
+def sequence_nll(generator, ids, batch_size=512, seed=0):
+    """Mean negative log-likelihood per sequence (nats), and per scored token.
+
+    The sequence's characters and its end token are scored (positions after
+    the end token are not). The generator's `log_prob` conditions on noise
+    `z ~ N(0, 1)` (drawn from `seed`): the result is `E_z[-log p(x | z)]`,
+    which equals `-log p(x)` when the generator ignores `z` and bounds it
+    from above otherwise (Jensen).
+
+    Args:
+        generator: a model with `log_prob(z, ids)` and `noise_dim`
+            (`kgan.networks.TextGenerator`).
+        ids: int array `[n, length]` (e.g. `TextData.encode(held_out_texts)`).
+        batch_size: sequences per call.
+        seed: seed of `z`.
+
+    Returns:
+        `(nll_per_sequence, nll_per_token)` as floats.
+    """
+    ids = np.asarray(ids, dtype=np.int32)
+    if ids.ndim != 2 or len(ids) == 0:
+        raise ValueError(f"`ids` must be a non-empty (n, length) array; got shape {ids.shape}.")
+    rng = np.random.default_rng(seed)
+    total, tokens = 0.0, 0.0
+    score = _SCORERS.get(generator)
+    if score is None:
+        score = _SCORERS[generator] = tf.function(
+            lambda z, chunk: masked_log_prob(generator, z, chunk), reduce_retracing=True)
+    for i in range(0, len(ids), batch_size):
+        chunk = ids[i:i + batch_size]
+        z = rng.standard_normal((len(chunk), generator.noise_dim)).astype(np.float32)
+        log_prob, count = score(tf.constant(z), tf.constant(chunk))
+        total -= float(tf.reduce_sum(log_prob))
+        tokens += float(tf.reduce_sum(count))
+    return total / len(ids), total / tokens
+
+
 def nll_test(generator, ids, seed=0):
     """Held-out negative log-likelihood of an autoregressive generator.
 
     Returns `(nats per sequence, nats per token)`; see
-    `kgan.models.text.sequence_nll` (only for generators with `log_prob`,
-    such as `kgan.networks.TextGenerator`).
+    `sequence_nll` (only for generators with `log_prob`, such as
+    `kgan.networks.TextGenerator`).
     """
-    from kgan.models.text import sequence_nll
-
     if not hasattr(generator, "log_prob"):
         raise ValueError(
             f"`generator` {type(generator).__name__} is not autoregressive (no `log_prob`); "

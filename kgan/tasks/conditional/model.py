@@ -7,7 +7,9 @@ overrides only the hooks of `GAN` (the training step is `GAN.train_step`):
 - `call_generator` / `call_discriminator` pass the labels as one-hot vectors;
 - `adversarial_logits` picks the real/fake logit out of an auxiliary-
   classifier (AC-GAN) discriminator's `(logits, class_logits)`;
-- `discriminator_loss` / `generator_loss` add the AC-GAN class loss.
+- `discriminator_loss` / `generator_loss` add the AC-GAN class loss;
+- `generate` and `call` take labels, and sample with `sampling_generator`
+  (the EMA generator when `ema_decay` is set) like every kgan model.
 
 Fakes are generated for the labels of the real batch they are compared
 with, so every step sees the classes in the proportions of the data and the
@@ -20,7 +22,8 @@ import tensorflow as tf
 from keras import ops
 
 from kgan import losses as losses_lib
-from kgan.models.gan import GAN, _check_non_negative, _check_positive_int
+from kgan.models import GAN
+from kgan.validation import check_int, check_non_negative, is_int
 
 # A dataset's labels are read in full before training, up to this many.
 LABEL_SCAN_LIMIT = 100_000
@@ -60,7 +63,8 @@ class ConditionalGAN(GAN):
         latent_dim: size of the noise; inferred from the generator's first
             input when `None`.
         class_loss_weight: weight of the auxiliary class loss (AC-GAN only).
-        d_steps, gp_weight, r1_weight, seed: as for `kgan.GAN`.
+        **kwargs: `d_steps`, `gp_weight`, `r1_weight`, `seed`, `ema_decay`,
+            `ema_warmup`, `augment` as for `kgan.GAN`.
 
     Example:
 
@@ -78,19 +82,20 @@ class ConditionalGAN(GAN):
     def __init__(self, generator, discriminator, num_classes, latent_dim=None,
                  class_loss_weight=1.0, d_steps=1, gp_weight=0.0, r1_weight=0.0, seed=None,
                  **kwargs):
-        if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) \
-                or num_classes < 2:
-            raise ValueError(f"`num_classes` must be an integer >= 2; got {num_classes!r}.")
         # Needed by `_check_networks`, which `GAN.__init__` calls.
-        self.num_classes = int(num_classes)
-        self.class_loss_weight = _check_non_negative(class_loss_weight, "class_loss_weight")
+        self.num_classes = check_int(num_classes, "num_classes", minimum=2)
+        self.class_loss_weight = check_non_negative(class_loss_weight, "class_loss_weight")
         super().__init__(generator, discriminator, latent_dim=latent_dim, d_steps=d_steps,
                          gp_weight=gp_weight, r1_weight=r1_weight, seed=seed, **kwargs)
 
+    def example_generator_inputs(self, batch_size):
+        """`[z, one-hot labels]` of zeros and classes 0, 1, ... for a batch of `batch_size`."""
+        labels = ops.arange(batch_size) % self.num_classes
+        return [ops.zeros((batch_size, self.latent_dim)), ops.one_hot(labels, self.num_classes)]
+
     def _check_networks(self):
         """Runs both networks on a tiny batch; learns the discriminator's kind."""
-        z = ops.zeros((2, self.latent_dim))
-        labels = ops.one_hot(ops.convert_to_tensor([0, 1]), self.num_classes)
+        z, labels = self.example_generator_inputs(2)
         try:
             samples = self.generator([z, labels], training=False)
         except Exception as error:  # a shape mismatch surfaces as many error types
@@ -170,27 +175,31 @@ class ConditionalGAN(GAN):
     def call_generator(self, z, labels, training=False):
         return self.generator([z, self._class_vectors(labels)], training=training)
 
+    def _sample(self, z, labels, training=False):
+        return self.sampling_generator([z, self._class_vectors(labels)], training=training)
+
     def call_discriminator(self, samples, labels, training=False):
         return self._discriminate(samples, self._class_vectors(labels), training)
 
     def adversarial_logits(self, output):
         return output[0] if self.auxiliary_classifier else output
 
-    def discriminator_loss(self, real, fake, real_output, fake_output, labels):
-        loss, penalty = super().discriminator_loss(real, fake, real_output, fake_output, labels)
+    def discriminator_loss(self, step):
+        loss, penalty = super().discriminator_loss(step)
         if self.auxiliary_classifier and self.class_loss_weight:
             # AC-GAN: the discriminator learns to classify real and fake examples.
             loss += self.class_loss_weight * (
-                losses_lib.class_loss(labels, real_output[1])
-                + losses_lib.class_loss(labels, fake_output[1])
+                losses_lib.class_loss(step.condition, step.real_output[1])
+                + losses_lib.class_loss(step.condition, step.fake_output[1])
             )
         return loss, penalty
 
-    def generator_loss(self, real_output, fake_output, labels):
-        loss = super().generator_loss(real_output, fake_output, labels)
+    def generator_loss(self, step):
+        loss = super().generator_loss(step)
         if self.auxiliary_classifier and self.class_loss_weight:
             # ... and the generator wants its fakes classified as asked.
-            loss += self.class_loss_weight * losses_lib.class_loss(labels, fake_output[1])
+            loss += self.class_loss_weight * losses_lib.class_loss(
+                step.condition, step.fake_output[1])
         return loss
 
     # --------------------------------------------------------- data checks
@@ -289,7 +298,7 @@ class ConditionalGAN(GAN):
 
     def call(self, inputs, training=False):
         z, labels = inputs
-        return self.generator([z, self._class_vectors(labels)], training=training)
+        return self._sample(z, labels, training=training)
 
     def check_labels(self, labels):
         """Returns `labels` as int32 `[n]`, or float32 class weights `[n, num_classes]`.
@@ -324,6 +333,8 @@ class ConditionalGAN(GAN):
     def generate(self, n_or_labels, seed=None, batch_size=256, z=None):
         """Generates samples of the requested classes as a NumPy array.
 
+        Uses the EMA generator when the GAN has `ema_decay`.
+
         Args:
             n_or_labels: a number `n` of samples (labels `0, 1, ...,
                 num_classes - 1, 0, 1, ...`), integer labels `[n]`, or class
@@ -336,8 +347,8 @@ class ConditionalGAN(GAN):
         Returns:
             `np.ndarray` `[n, *sample_shape]`, in the generator's range.
         """
-        if isinstance(n_or_labels, (int, np.integer)) and not isinstance(n_or_labels, bool):
-            n = _check_positive_int(n_or_labels, "n")
+        if is_int(n_or_labels):
+            n = check_int(n_or_labels, "n")
             labels = np.arange(n, dtype="int32") % self.num_classes
         else:
             labels = self.check_labels(n_or_labels)
@@ -353,11 +364,11 @@ class ConditionalGAN(GAN):
                     f"`z` must have shape ({n}, {self.latent_dim}), one row per label; "
                     f"got {z.shape}."
                 )
-        batch_size = _check_positive_int(batch_size, "batch_size")
+        batch_size = check_int(batch_size, "batch_size")
         chunks = [
-            ops.convert_to_numpy(self.generator(
-                [ops.convert_to_tensor(z[i:i + batch_size]),
-                 ops.convert_to_tensor(labels[i:i + batch_size])], training=False))
+            ops.convert_to_numpy(self._sample(
+                ops.convert_to_tensor(z[i:i + batch_size]),
+                ops.convert_to_tensor(labels[i:i + batch_size])))
             for i in range(0, n, batch_size)
         ]
         return np.concatenate(chunks)

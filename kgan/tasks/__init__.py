@@ -1,0 +1,52 @@
+"""Task families and their registry.
+
+A task (`kgan.tasks.Task`) is one family of GANs: unconditional images,
+class-conditional images, text. Each is one package here that owns its
+model class, its measured recipes, the command-line arguments it adds, the
+sample files it writes, its callbacks and its export signatures. `kgan
+train`, `sample`, `export` and `evaluate` dispatch on `run.json["task"]`
+through this registry; a new family is a new package that registers a
+`Task`.
+
+Example:
+
+```python
+kgan.tasks.names()                          # ['unconditional', 'conditional', 'text']
+task = kgan.tasks.get("unconditional")
+[r.name for r in task.recipes]              # ['dcgan-digits', 'dcgan-mnist']
+gan = task.build("dcgan-digits", image_shape=(8, 8, 1))   # what `kgan train` trains
+```
+"""
+
+from kgan.tasks.base import Argument, Recipe, Task, TaskData, option, optional
+from kgan.tasks.registry import (
+    default, export_generator, for_model, for_network, for_run, get, names, recipe, recipes,
+    register,
+)
+from kgan.tasks import conditional, text, unconditional  # noqa: E402  (after the registry)
+
+register(unconditional.UnconditionalTask(), default=True)
+register(conditional.ConditionalTask())
+register(text.TextTask())
+
+__all__ = [
+    "Argument",
+    "Recipe",
+    "Task",
+    "TaskData",
+    "conditional",
+    "default",
+    "export_generator",
+    "for_model",
+    "for_network",
+    "for_run",
+    "get",
+    "names",
+    "option",
+    "optional",
+    "recipe",
+    "recipes",
+    "register",
+    "text",
+    "unconditional",
+]

@@ -1,0 +1,197 @@
+"""What the image tasks share: the image recipe fields, image data, `.npz`
+samples, `kgan evaluate`, and uint8 outputs in exported graphs.
+
+`ImageTask` is the base of the unconditional and conditional tasks (and of
+any task whose samples are images `[H, W, C]` in [-1, 1]); it is not a task
+itself.
+"""
+
+import dataclasses
+import json
+import os
+from typing import Optional
+
+import numpy as np
+import tensorflow as tf
+
+from kgan import callbacks, datasets, files, images, metrics
+from kgan.tasks.base import Argument, Recipe, Task, TaskData, option, optional
+from kgan.validation import (
+    check_int, check_non_negative, parse_augment, parse_non_negative_float,
+    parse_positive_int,
+)
+
+__all__ = ["ImageRecipe", "ImageTask", "to_uint8_graph"]
+
+
+def _check_augment(value, name):
+    from kgan import augment
+
+    return augment.check_policy(value or None) or ""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ImageRecipe(Recipe):
+    """`Recipe` fields of the image tasks.
+
+    Args:
+        filters: width of both networks.
+        image_size: resize the images to `image_size` x `image_size`
+            (`None`: the data's own size).
+        r1_weight: `gamma` of the R1 penalty on real data; 0 for none.
+        augment: DiffAugment policy for the discriminator's inputs, e.g.
+            `"color,translation,cutout"`; `""` for none.
+        beta_1: Adam's `beta_1` for both networks.
+    """
+
+    filters: int = option(32, "network width", parse=parse_positive_int, check=check_int)
+    image_size: Optional[int] = option(
+        None, "resize images to SIZE x SIZE", parse=parse_positive_int,
+        check=optional(check_int), none="the data's own size")
+    r1_weight: float = option(0.0, "R1 penalty weight gamma", parse=parse_non_negative_float,
+                              check=check_non_negative, absent=0.0)
+    augment: str = option("", "DiffAugment policy for D's inputs, e.g. color,translation,cutout; "
+                          "'none' disables it", parse=parse_augment, check=_check_augment,
+                          absent="")
+    beta_1: float = option(0.5, "", flag=False, check=check_non_negative)
+
+
+def to_uint8_graph(images_tensor):
+    """In-graph `kgan.images.to_uint8`: [-1, 1] floats -> uint8 [0, 255].
+
+    `round((x + 1) * 127.5)` (round half to even, like `np.rint`), clipped
+    to [0, 255]; NaN becomes 0.
+    """
+    images_tensor = tf.cast(images_tensor, tf.float32)
+    scaled = tf.round((images_tensor + 1.0) * 127.5)
+    scaled = tf.where(tf.math.is_nan(scaled), tf.zeros_like(scaled), scaled)
+    return tf.cast(tf.clip_by_value(scaled, 0.0, 255.0), tf.uint8)
+
+
+def _read_json(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
+
+
+class ImageTask(Task):
+    """Base of the tasks whose samples are images in [-1, 1].
+
+    Subclasses set `labels` (whether the data's labels are loaded) and
+    implement `sample_arrays`.
+    """
+
+    recipe_class = ImageRecipe
+    labels = False
+    sample_file = ".npz, key 'images': uint8 (N, H, W, C)"
+    evaluate_description = (
+        "FD, KID, IS, precision/recall and coverage of --n images in the features of a domain "
+        "classifier (trained once per data and image size, then cached) or of a local "
+        "InceptionV3.")
+    evaluate_arguments = (
+        Argument("--data", "real images to compare with, labelled for the domain extractor "
+                           "(default: the run's --data)"),
+        Argument("--image-size", "resize the real images (default: the generator's size)",
+                 parse_positive_int),
+        Argument("--n", "generated images (default: %(default)s)", parse_positive_int, 10000),
+        Argument("--n-real", "real images (default: all)", parse_positive_int),
+        Argument("--seed", "default: %(default)s", int, 0),
+        Argument("--batch-size", "default: %(default)s", parse_positive_int, 250),
+        Argument("--max-samples", "features per side for KID and the k-NN metrics "
+                                  "(default: %(default)s)", parse_positive_int, 5000),
+        Argument("--kid-subset-size", "rows per KID subset (default: %(default)s)",
+                 parse_positive_int, 1000),
+        Argument("--extractor", "domain extractor .keras file to use, or to train and write if "
+                                "missing (default: cached under $KGAN_CACHE_DIR/extractors or "
+                                "~/.cache/kgan/extractors)"),
+        Argument("--inception-weights", "a local InceptionV3 weights file: use Inception "
+                                        "features instead of the domain classifier (never "
+                                        "downloaded)"),
+    )
+
+    # ------------------------------------------------------------ kgan train
+
+    def load_data(self, recipe, seed):
+        dataset = datasets.load(recipe.data, batch_size=recipe.batch_size,
+                                image_size=recipe.image_size, seed=seed, labels=self.labels)
+        spec = dataset.element_spec[0] if self.labels else dataset.element_spec
+        image_shape = tuple(int(d) for d in spec.shape[1:])
+        return TaskData(dataset, image_shape, info={"image_shape": list(image_shape)})
+
+    @staticmethod
+    def grid_scale(image_shape):
+        """Upscaling of grid tiles: small images are shown at 32 px or more."""
+        return max(1, 32 // image_shape[0])
+
+    @staticmethod
+    def compile_arguments(recipe):
+        """`compile` arguments of a recipe: two Adam optimizers and the loss."""
+        import keras
+
+        return {
+            "g_optimizer": keras.optimizers.Adam(recipe.g_learning_rate or recipe.learning_rate,
+                                                 beta_1=recipe.beta_1),
+            "d_optimizer": keras.optimizers.Adam(recipe.d_learning_rate or recipe.learning_rate,
+                                                 beta_1=recipe.beta_1),
+            "loss": recipe.loss,
+        }
+
+    def training_gif(self, out):
+        return callbacks.TrainingGif(out, frames_dir=os.path.join(out, "samples"))
+
+    # ------------------------------------------------------------ kgan sample
+
+    def sample_arrays(self, model, n, seed, info, **options):
+        """The arrays `kgan sample` writes: `{"images": uint8 [n, H, W, C], ...}`."""
+        raise NotImplementedError
+
+    def sample(self, model, out, n, seed, info, **options):
+        out = out if out.endswith(".npz") else out + ".npz"
+        arrays = self.sample_arrays(model, n, seed, info, **options)
+
+        def write(tmp):
+            with open(tmp, "wb") as f:
+                np.savez_compressed(f, **arrays)
+
+        files.atomic_write(out, write)
+        samples = arrays["images"]
+        return out, f"Wrote {samples.shape[0]} images {samples.shape[1:]} to {out}"
+
+    # ---------------------------------------------------------- kgan evaluate
+
+    def evaluate(self, model, run_dir, info, **options):
+        """FD, KID, IS, precision/recall and coverage of `n` generated images
+        against the real data; prints the table and writes `metrics.json`."""
+        data = options["data"] or info.get("data")
+        run_json = os.path.join(run_dir, "run.json")
+        if data is None:
+            raise ValueError(f"{run_json!r} does not name the run's data; pass --data.")
+        sample_shape = tuple(int(d) for d in model.sample_shape)
+        real, _ = datasets.load_arrays(data, image_size=options["image_size"] or sample_shape[0])
+        if real.shape[1:] != sample_shape:
+            raise ValueError(
+                f"--data {data!r} gives images of shape {real.shape[1:]} but the generator "
+                f"makes {sample_shape}; pass --data with {sample_shape[-1]} channel(s) or "
+                "--image-size."
+            )
+        if options["inception_weights"]:
+            extractor = metrics.FeatureExtractor.inception(options["inception_weights"])
+        else:
+            extractor, _, _ = metrics.extractor_for(data, sample_shape, path=options["extractor"])
+        result = metrics.evaluate(
+            model, real, extractor, n=options["n"], n_real=options["n_real"],
+            batch_size=options["batch_size"], max_samples=options["max_samples"],
+            kid_subset_size=options["kid_subset_size"], seed=options["seed"])
+        print(f"kgan evaluate {run_dir} (data: {data})")
+        print(result.format_table())
+        path = os.path.join(run_dir, "metrics.json")
+        # One entry per feature extractor, so domain and Inception results live side by side.
+        written = _read_json(path)
+        entry = result.to_dict()
+        entry["data"] = data
+        written[extractor.name] = entry
+        files.write_json(written, path)
+        print(f"Wrote {path}")
+        return result
