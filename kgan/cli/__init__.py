@@ -1,0 +1,39 @@
+"""The `kgan` command line: `kgan train | sample | export | evaluate`.
+
+`kgan train` with no arguments trains the default task's default recipe
+(offline) and writes a run directory; `--model` and `--recipe` choose
+another. The
+commands dispatch on the run's task (`run.json["task"]`) through
+`kgan.tasks`; nothing here knows one family from another.
+"""
+
+import sys
+
+from kgan.cli.parser import build_parser
+from kgan.cli.run_dir import CommandError
+
+__all__ = ["CommandError", "build_parser", "main"]
+
+
+def main(argv=None):
+    """Runs `kgan ARGV...`; returns the exit status (2 for a user error, printed in one line)."""
+    from kgan.cli import commands
+    from kgan.cli.train import train
+
+    args = build_parser().parse_args(argv)
+    command = {"train": train, "sample": commands.sample, "export": commands.export,
+               "evaluate": commands.evaluate}[args.command]
+    try:
+        command(args)
+    except Exception as error:
+        if not _is_user_error(error):
+            raise
+        print(f"kgan {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _is_user_error(error):
+    from kgan.datasets import DatasetUnavailableError
+
+    return isinstance(error, (CommandError, ValueError, OSError, DatasetUnavailableError))

@@ -1,0 +1,170 @@
+"""`kgan train`: train any task's model into a run directory, or resume one.
+
+    RUN_DIR/run.json          the task, the recipe and the options (a resumed run reuses them)
+    RUN_DIR/samples/          the task's per-epoch samples from fixed noise
+    RUN_DIR/history.csv       per-epoch losses (Keras CSVLogger)
+    RUN_DIR/losses.png        the loss curves
+    RUN_DIR/gan.keras         the model (keras.models.load_model)
+    RUN_DIR/saved_model/      the sampling generator as a SavedModel
+    RUN_DIR/backup/           the state after the last completed epoch
+
+plus whatever else the task writes. Everything that can fail on bad
+input (options, data, networks) runs before the directory is written.
+"""
+
+import dataclasses
+import os
+import time
+
+from kgan import __version__, callbacks, history, networks, saving, tasks
+from kgan.cli import faults
+from kgan.cli.parser import check_recipe_options, flag_name, given_recipe_options
+from kgan.cli.run_dir import CommandError, RunDir, default_run_name
+
+__all__ = ["train"]
+
+
+def _new_recipe(given):
+    """`(task, recipe)` for a new run: `--recipe`, else the `--model`'s first recipe."""
+    if "recipe" in given:
+        task, recipe = tasks.recipe(given["recipe"])
+        if given.get("model", recipe.model) != recipe.model:
+            raise CommandError(f"--model {given['model']!r} disagrees with --recipe "
+                               f"{recipe.name!r}, which trains {recipe.model!r}.")
+    else:
+        task = tasks.for_network(given["model"]) if "model" in given else tasks.default()
+        recipe = task.default_recipe(given.get("model"))
+    if recipe.model not in networks.names():
+        raise CommandError(
+            f"unknown --model {recipe.model!r}; registered: {', '.join(networks.names())}.")
+    return task, recipe
+
+
+def _recorded_recipe(run, given):
+    """`(task, recipe)` of an earlier run; a given option that differs is refused."""
+    task = tasks.for_run(run.info)
+    names = [r.name for r in task.recipes]
+    default = (task.recipe(run.info["recipe"]) if run.info.get("recipe") in names
+               else task.default_recipe(run.info.get("model")))
+    recipe = task.recipe_class.from_run(run.info, default)
+    recorded = {**recipe.options(), "recipe": recipe.name, "seed": run.info.get("seed")}
+    conflicts = [
+        f"{flag_name(dest)} {value!r} (the run has {recorded.get(dest)!r})"
+        for dest, value in given.items()
+        if dest != "epochs" and dest in recorded and value != recorded[dest]
+    ]
+    if conflicts:
+        raise CommandError(
+            f"--out {run.path!r} is an earlier run with other options: {'; '.join(conflicts)}. "
+            "Resume it without them, or choose a new --out."
+        )
+    return task, recipe
+
+
+def resolve(args):
+    """`(run, task, recipe, seed)` for the command line `args`."""
+    given = given_recipe_options(args)
+    for dest in ("recipe", "seed"):
+        if getattr(args, dest) is not None:
+            given[dest] = getattr(args, dest)
+    run = RunDir(args.out) if args.out else None
+    if run is not None and run.resuming:
+        task, recipe = _recorded_recipe(run, given)
+        seed = run.info.get("seed")
+    else:
+        task, recipe = _new_recipe(given)
+        seed = given.get("seed")
+    run_options = {k: v for k, v in given.items() if k not in ("recipe", "seed", "model")}
+    check_recipe_options(task, run_options)
+    recipe = dataclasses.replace(recipe, **run_options)
+    if run is None:
+        run = RunDir(default_run_name(recipe.model, recipe.data))
+    return run, task, recipe, seed
+
+
+def _seed(seed, task):
+    if seed is None:
+        return
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    if task.deterministic:
+        tf.config.experimental.enable_op_determinism()
+
+
+def _build(task, recipe, data, seed, strategy):
+    import tensorflow as tf
+
+    strategy = {
+        "default": tf.distribute.get_strategy,
+        "mirrored": tf.distribute.MirroredStrategy,
+        "multiworker": tf.distribute.MultiWorkerMirroredStrategy,
+    }[strategy]()
+    with strategy.scope():
+        model = task.build_for_data(recipe, data, seed)
+    task.check_data(model, data)
+    return model
+
+
+def _run_info(task, recipe, seed, data):
+    return {"task": task.name, "recipe": recipe.name, **recipe.options(), "seed": seed,
+            **data.info, "kgan_version": __version__}
+
+
+def _fit_callbacks(task, model, recipe, run, seed, nan_guard):
+    import keras
+
+    return [
+        nan_guard,  # first: later callbacks see restored weights, never NaN ones
+        *task.callbacks(model, recipe, run.path, seed),
+        callbacks.BackupAndResume(run.file("backup")),
+        keras.callbacks.CSVLogger(run.file("history.csv"), append=True),
+        *faults.callbacks(),
+    ]
+
+
+def _finish(task, model, data, recipe, run, nan_guard, facts):
+    """Writes what follows training: the model, the export, the loss plot, the task's files."""
+    saving.save_model(model, run.file("gan.keras"))
+    if nan_guard.message:
+        raise CommandError(f"{nan_guard.message} Saved the last good state in {run.path}.")
+    task.export(model, run.file("saved_model"), overwrite=True)
+    history.save_loss_plot(history.read_history_csv(run.file("history.csv")),
+                           run.file("losses.png"))
+    facts.update(task.after_fit(model, data, recipe, run.path))
+    run.write_info({**run.info, **facts})
+    print(f"Wrote {run.path}: {run.contents()}")
+
+
+def train(args):
+    run, task, recipe, seed = resolve(args)
+    if run.completed_epochs() >= recipe.epochs:
+        print(f"{run.path} has already trained {run.completed_epochs()} epochs; pass a larger "
+              "--epochs to continue.")
+        return run.path
+    if run.resuming:
+        run.lock()  # a second process on the same run stops here, at once
+    try:
+        done = run.completed_epochs()
+        run.check_resumable(done, recipe.epochs)
+        _seed(seed, task)
+        data = task.load_data(recipe, seed)
+        model = _build(task, recipe, data, seed, args.strategy)
+        run.start({**(run.info or {}), **_run_info(task, recipe, seed, data)}, done)
+        nan_guard = callbacks.NaNGuard(lr_factor=args.nan_lr_factor)
+        fit_callbacks = _fit_callbacks(task, model, recipe, run, seed, nan_guard)
+        if done:
+            print(f"Resuming {run.path} after epoch {done} of {recipe.epochs}")
+        else:
+            print(f"Training {recipe.model} ({task.name}, recipe {recipe.name}) on {recipe.data} "
+                  f"{data.sample_shape} for {recipe.epochs} epochs into {run.path}", flush=True)
+        start = time.perf_counter()
+        facts = {} if done else task.before_fit(model, data, recipe, run.path, args.verbose)
+        model.fit(data.dataset, epochs=recipe.epochs, callbacks=fit_callbacks,
+                  verbose=args.verbose, **data.fit_arguments)
+        facts["train_seconds"] = time.perf_counter() - start
+        _finish(task, model, data, recipe, run, nan_guard, facts)
+        return run.path
+    finally:
+        run.release()
