@@ -9,7 +9,8 @@ import pytest
 import tensorflow as tf
 
 from kgan.callbacks import SampleGrid, TrainingGif
-from kgan.images import read_history_csv, split_grid, to_uint8
+from kgan.history import read_history_csv
+from kgan.images import split_grid, to_uint8
 
 H, W = 4, 5
 

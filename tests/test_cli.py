@@ -3,6 +3,7 @@
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -11,7 +12,9 @@ import keras
 import numpy as np
 import pytest
 
+import kgan
 from kgan import cli, images
+from kgan.tasks.unconditional import DCGAN_DIGITS as DEFAULT
 
 KGAN = [sys.executable, "-m", "kgan"]
 
@@ -43,7 +46,7 @@ def recognisability(classifier, uint8_images):
     return probabilities.max(axis=1).mean(), len(set(probabilities.argmax(axis=1)))
 
 
-def read_grid_tiles(path, n=cli.DEFAULTS["num_samples"], side=8):
+def read_grid_tiles(path, n=DEFAULT.num_samples, side=8):
     grid = iio.imread(path)
     if grid.ndim == 2:
         grid = grid[..., None]
@@ -52,7 +55,7 @@ def read_grid_tiles(path, n=cli.DEFAULTS["num_samples"], side=8):
 
 def test_default_run_writes_every_artifact(default_run):
     out, result = default_run
-    epochs = cli.DEFAULTS["epochs"]
+    epochs = DEFAULT.epochs
     assert "Epoch 1/" in result.stdout  # Keras' progress output
     grids = sorted(os.listdir(out / "samples"))
     assert grids == [f"epoch_{i:04d}.png" for i in range(1, epochs + 1)] + ["epoch_latent.npy"]
@@ -66,18 +69,40 @@ def test_default_run_writes_every_artifact(default_run):
     assert plot.ndim == 3 and plot.std() > 1  # a drawn plot, not a blank canvas
     run = json.loads((out / "run.json").read_text())
     assert run["data"] == "digits" and run["image_shape"] == [8, 8, 1]
-    assert run["batch_size"] == cli.DEFAULTS["batch_size"]
-    assert run["r1_weight"] == cli.DEFAULTS["r1_weight"] > 0
+    assert run["batch_size"] == DEFAULT.batch_size
+    assert run["r1_weight"] == DEFAULT.r1_weight > 0
     gan = keras.models.load_model(out / "gan.keras")
-    assert gan.r1_weight == cli.DEFAULTS["r1_weight"]
-    assert gan.g_optimizer.learning_rate.numpy() == pytest.approx(cli.DEFAULTS["learning_rate"])
+    assert gan.r1_weight == DEFAULT.r1_weight
+    assert gan.g_optimizer.learning_rate.numpy() == pytest.approx(DEFAULT.learning_rate)
+
+
+def same_recipe(trained, built):
+    """The model configs and compile configs agree (Keras' auto-generated names aside)."""
+    def plain(config):
+        text = json.dumps(config, sort_keys=True)
+        return re.sub(r'"name": "[^"]*"', '"name": ""', text)
+
+    assert plain(trained.get_config()) == plain(built.get_config())
+    assert plain(trained.get_compile_config()) == plain(built.get_compile_config())
+
+
+def test_python_builds_the_recipe_the_command_line_trains(default_run):
+    out, _ = default_run
+    run = json.loads((out / "run.json").read_text())
+    assert run["task"] == "unconditional" and run["recipe"] == DEFAULT.name
+    task = kgan.tasks.get("unconditional")
+    built = task.build(image_shape=(8, 8, 1), seed=0)  # the default recipe, from Python
+    same_recipe(keras.models.load_model(out / "gan.keras"), built)
+    other = task.build(image_shape=(8, 8, 1), seed=0, filters=4)
+    with pytest.raises(AssertionError):
+        same_recipe(keras.models.load_model(out / "gan.keras"), other)
 
 
 def test_default_run_learns_recognisable_digits(default_run):
     out, _ = default_run
     classifier = digit_classifier()
     first = read_grid_tiles(out / "samples" / "epoch_0001.png")
-    last = read_grid_tiles(out / "samples" / f"epoch_{cli.DEFAULTS['epochs']:04d}.png")
+    last = read_grid_tiles(out / "samples" / f"epoch_{DEFAULT.epochs:04d}.png")
     first_confidence, _ = recognisability(classifier, first)
     confidence, classes = recognisability(classifier, last)
     noise = np.random.default_rng(0).integers(0, 256, last.shape, dtype=np.uint8)
@@ -122,7 +147,7 @@ def test_export_command(default_run, tmp_path):
     target = tmp_path / "export"
     assert cli.main(["export", str(out), "--out", str(target)]) == 0
     served = tf.saved_model.load(str(target)).signatures["serving_default"]
-    z = np.zeros((2, cli.DEFAULTS["latent_dim"]), "float32")
+    z = np.zeros((2, DEFAULT.latent_dim), "float32")
     original = tf.saved_model.load(str(out / "saved_model")).signatures["serving_default"]
     np.testing.assert_array_equal(served(z=tf.constant(z))["images"].numpy(),
                                   original(z=tf.constant(z))["images"].numpy())
@@ -150,7 +175,7 @@ def test_resuming_with_other_options_is_refused(default_run, capsys):
     out, _ = default_run
     assert cli.main(["train", "--out", str(out), "--data", "../elsewhere", "--epochs", "99"]) == 2
     assert "earlier run with other options: --data '../elsewhere'" in capsys.readouterr().err
-    assert json.loads((out / "run.json").read_text())["epochs"] == cli.DEFAULTS["epochs"]
+    assert json.loads((out / "run.json").read_text())["epochs"] == DEFAULT.epochs
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -173,7 +198,7 @@ def test_train_under_a_mirrored_strategy(tmp_path):
     assert cli.main(["train", "--out", str(out), "--epochs", "1", "--strategy", "mirrored",
                      "--filters", "4", "--verbose", "0"]) == 0
     gan = keras.models.load_model(out / "gan.keras")
-    assert int(gan.g_optimizer.iterations) == 1797 // cli.DEFAULTS["batch_size"]
+    assert int(gan.g_optimizer.iterations) == 1797 // DEFAULT.batch_size
 
 
 def test_sample_and_export_need_a_run_directory(tmp_path, capsys):

@@ -10,10 +10,12 @@ import numpy as np
 import pytest
 
 from kgan import cli, images
+from kgan.tasks.conditional import CGAN_DIGITS
+from kgan.tasks.unconditional import DCGAN_DIGITS
 from test_cli import digit_classifier
 
 KGAN = [sys.executable, "-m", "kgan"]
-# Short enough for CI; the figure at the default 60 epochs is in benchmarks/conditional.py.
+# Short enough for CI; the figure at the default 60 epochs is in benchmarks/conditional.py.
 EPOCHS = 15
 
 
@@ -52,13 +54,14 @@ def test_requested_digits_are_recognised(cgan_run, classifier, tmp_path):
 
 def test_grid_rows_are_the_classes(cgan_run, classifier):
     run = json.loads((cgan_run / "run.json").read_text())
-    assert run["conditioning"] == cli.DEFAULTS["conditioning"]
-    assert run["batch_size"] == cli.CONDITIONAL_AND_TEXT_BATCH_SIZE != cli.DEFAULTS["batch_size"]
+    assert run["task"] == "conditional" and run["recipe"] == CGAN_DIGITS.name
+    assert run["conditioning"] == CGAN_DIGITS.conditioning == "acgan"
+    assert run["batch_size"] == CGAN_DIGITS.batch_size == 64 != DCGAN_DIGITS.batch_size
     # cgan keeps the recipe it was measured with, not dcgan's.
-    assert run["learning_rate"] == cli.CONDITIONAL_DEFAULTS["learning_rate"] != cli.DEFAULTS["learning_rate"]
+    assert run["learning_rate"] == CGAN_DIGITS.learning_rate == 2e-4 != DCGAN_DIGITS.learning_rate
     assert run["r1_weight"] == 0.0
     assert run["class_names"] == [str(d) for d in range(10)]
-    per_class = cli.DEFAULTS["samples_per_class"]
+    per_class = CGAN_DIGITS.samples_per_class
     grid = iio.imread(cgan_run / "samples" / f"epoch_{EPOCHS:04d}.png")
     tiles = images.split_grid(grid[..., None] if grid.ndim == 2 else grid, 10 * per_class,
                               (8, 8, 1), cols=per_class, scale=4)
@@ -121,7 +124,7 @@ def test_conditional_options_are_checked_before_anything_is_written(tmp_path, ca
     plain.mkdir()
     tiny_gan().save(plain / "gan.keras")
     assert cli.main(["sample", str(plain), "--labels", "1", "--out", str(tmp_path / "s")]) == 2
-    assert "not class-conditional" in capsys.readouterr().err
+    assert "--labels does not apply" in capsys.readouterr().err
 
 
 @pytest.mark.large
@@ -144,7 +147,7 @@ def test_glyphs_grid_rows_are_recognisable_letters(tmp_path):
     real, labels = datasets.load_arrays("glyphs")
     classifier = LogisticRegression(max_iter=2000).fit(real.reshape(len(real), -1), labels)
     grid = iio.imread(out / "samples" / "epoch_0100.png")
-    per_class = cli.DEFAULTS["samples_per_class"]
+    per_class = CGAN_DIGITS.samples_per_class
     tiles = images.split_grid(grid[..., None] if grid.ndim == 2 else grid, 62 * per_class,
                               (32, 32, 1), cols=per_class)
     x = tiles.reshape(len(tiles), -1).astype("float32") / 127.5 - 1.0

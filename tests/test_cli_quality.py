@@ -8,6 +8,10 @@ import pytest
 
 from kgan import cli
 
+# The keys run.json files lacked before these options existed.
+QUALITY_OFF = ("g_learning_rate", "d_learning_rate", "ema_decay", "augment", "spectral_norm",
+               "r1_weight")
+
 QUALITY = ["--ema-decay", "0.9", "--augment", "translation,cutout", "--spectral-norm",
            "--r1-weight", "0.5", "--g-learning-rate", "1e-4", "--d-learning-rate", "3e-4"]
 
@@ -44,7 +48,7 @@ def test_old_run_json_resumes_without_quality_options(tmp_path):
             "--no-spectral-norm", "--r1-weight", "0"]
     assert cli.main(base + ["--epochs", "1"]) == 0
     run = json.loads((out / "run.json").read_text())
-    for key in cli.QUALITY_OFF:  # as written before these options existed
+    for key in QUALITY_OFF:  # as written before these options existed
         run.pop(key)
     (out / "run.json").write_text(json.dumps(run))
     assert cli.main(["train", "--out", str(out), "--epochs", "2", "--verbose", "0"]) == 0

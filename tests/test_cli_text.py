@@ -11,6 +11,8 @@ import pytest
 
 import kgan
 from kgan import cli
+from kgan.tasks.text import TEXTGAN_SURNAMES
+from kgan.tasks.unconditional import DCGAN_DIGITS
 
 KGAN = [sys.executable, "-m", "kgan"]
 
@@ -49,7 +51,7 @@ def test_short_run_writes_a_text_run_directory(short_run, tmp_path):
     lines = (out / "samples" / "epoch_0002.txt").read_text(encoding="utf-8").split("\n")
     assert len(lines) == 17 and lines[-1] == ""
     run = json.loads((out / "run.json").read_text())
-    assert run["family"] == "text" and run["loss"] == "relativistic"
+    assert run["task"] == "text" and run["loss"] == "relativistic"
     assert run["vocabulary"][:3] == ["", "A", "B"]
 
     gan = keras.models.load_model(out / "gan.keras")
@@ -89,8 +91,9 @@ def test_bad_text_input_fails_before_the_run_directory(tmp_path, capsys):
 def test_text_defaults_do_not_change_the_image_defaults():
     args = cli.build_parser().parse_args(["train"])
     assert args.data is None and args.loss is None and args.learning_rate is None
-    assert cli.TEXT_DEFAULTS["loss"]["textgan"] == "relativistic"
-    assert args.steps_per_epoch == cli.TEXT_DEFAULTS["steps_per_epoch"]
+    assert args.steps_per_epoch is None  # taken from the recipe of the run's task
+    assert TEXTGAN_SURNAMES.loss == "relativistic" and TEXTGAN_SURNAMES.steps_per_epoch == 60
+    assert DCGAN_DIGITS.loss == "non_saturating"
 
 
 @pytest.mark.large

@@ -54,7 +54,7 @@ def trained_gan():
 
 @pytest.fixture(scope="module")
 def export(trained_gan, tmp_path_factory):
-    from kgan.export import export_generator
+    from kgan import export_generator
 
     path = tmp_path_factory.mktemp("export") / "generator"
     returned = export_generator(trained_gan, path)
@@ -168,7 +168,7 @@ def test_saved_model_cli_show_and_run(export, tmp_path):
 
 
 def test_existing_path_and_overwrite(trained_gan, tmp_path, z):
-    from kgan.export import export_generator
+    from kgan import export_generator
 
     path = tmp_path / "model"
     path.mkdir()
@@ -187,7 +187,7 @@ def test_existing_path_and_overwrite(trained_gan, tmp_path, z):
 
 
 def test_overwrite_refuses_other_content(trained_gan, tmp_path):
-    from kgan.export import export_generator
+    from kgan import export_generator
 
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "todo.txt").write_text("precious")
@@ -202,7 +202,7 @@ def test_overwrite_refuses_other_content(trained_gan, tmp_path):
 
 def test_failed_write_keeps_old_export(trained_gan, export, tmp_path, monkeypatch, z):
     import keras
-    from kgan.export import export_generator
+    from kgan import export_generator
 
     path = tmp_path / "model"
     shutil.copytree(export, path)
@@ -225,7 +225,7 @@ def test_failed_write_keeps_old_export(trained_gan, export, tmp_path, monkeypatc
 def test_bare_generator_replaces_export(tmp_path):
     import keras
     import tensorflow as tf
-    from kgan.export import export_generator
+    from kgan import export_generator
 
     keras.utils.set_random_seed(3)
     gan = tiny_gan(latent_dim=3, channels=3, compile=False)
@@ -245,7 +245,7 @@ def test_bare_generator_replaces_export(tmp_path):
 
 def test_latent_dim_not_inferable(tmp_path):
     import keras
-    from kgan.export import export_generator
+    from kgan import export_generator
 
     class Subclassed(keras.Model):
         def __init__(self):
@@ -266,7 +266,7 @@ def test_latent_dim_not_inferable(tmp_path):
 
 def test_bad_arguments(trained_gan, tmp_path):
     import keras
-    from kgan.export import export_generator
+    from kgan import export_generator
 
     with pytest.raises(ValueError, match="`gan`"):
         export_generator("generator", tmp_path / "a")

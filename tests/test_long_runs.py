@@ -1,13 +1,12 @@
-"""Runs that survive: resume after SIGKILL, the NaN guard, seeded determinism."""
+"""Runs that survive: the NaN guard, seeded determinism.
 
-import csv
-import os
-import signal
+Resuming after SIGKILL is checked for every task by `run_task_test`
+(tests/task_support.py).
+"""
+
 import subprocess
 import sys
-import time
 
-import imageio.v3 as iio
 import keras
 import numpy as np
 import pytest
@@ -17,18 +16,12 @@ from conftest import real_images, tiny_gan
 from kgan import saving
 
 KGAN = [sys.executable, "-m", "kgan"]
-# Small and quick, but an epoch (112 steps of batch 16) lasts long enough to kill inside it.
 RUN = ["train", "--epochs", "4", "--batch-size", "16", "--filters", "8", "--seed", "0",
        "--verbose", "0"]
 
 
 def weights_in(run_dir):
     return [v.numpy() for v in saving.load_model(run_dir / "gan.keras").variables]
-
-
-def epochs_in_history(run_dir):
-    with open(run_dir / "history.csv") as f:
-        return [int(row["epoch"]) for row in csv.DictReader(f)]
 
 
 @pytest.fixture(scope="module")
@@ -47,43 +40,6 @@ def test_seeded_runs_are_bit_identical(uninterrupted, tmp_path):
         np.testing.assert_array_equal(first, second)
     last = "samples/epoch_0004.png"
     assert (uninterrupted / last).read_bytes() == (again / last).read_bytes()
-
-
-def test_run_killed_mid_epoch_resumes_to_the_same_end(uninterrupted, tmp_path):
-    out = tmp_path / "killed"
-    process = subprocess.Popen(KGAN + RUN + ["--out", str(out)], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 300
-    while True:  # wait until two epochs are backed up, then kill inside the third
-        state = saving.read_training_state(out / "backup") if (out / "backup").exists() else None
-        if state and state["epoch"] >= 2:
-            break
-        assert process.poll() is None and time.monotonic() < deadline
-        time.sleep(0.02)
-    time.sleep(0.2)
-    process.send_signal(signal.SIGKILL)
-    assert process.wait() == -signal.SIGKILL
-    assert not (out / "gan.keras").exists()  # it really died before the end
-    killed_at = saving.read_training_state(out / "backup")["epoch"]
-    assert killed_at < 4
-
-    resumed = subprocess.run(KGAN + RUN + ["--out", str(out)], capture_output=True, text=True,
-                             timeout=600)
-    assert resumed.returncode == 0, resumed.stderr[-2000:]
-    assert f"Resuming {out} after epoch {killed_at} of 4" in resumed.stdout
-
-    reference = saving.load_model(uninterrupted / "gan.keras")
-    gan = saving.load_model(out / "gan.keras")
-    steps_per_epoch = 1797 // 16
-    for name in ("g_optimizer", "d_optimizer"):
-        assert int(getattr(gan, name).iterations) == 4 * steps_per_epoch
-        assert int(getattr(gan, name).iterations) == int(getattr(reference, name).iterations)
-    assert len(iio.imread(out / "training.gif", index=None)) == 4
-    assert sorted(os.listdir(out / "samples")) == sorted(os.listdir(uninterrupted / "samples"))
-    assert epochs_in_history(out) == epochs_in_history(uninterrupted) == [0, 1, 2, 3]
-    # Epoch 1 was trained before the kill: its grid matches the uninterrupted run's.
-    np.testing.assert_array_equal(iio.imread(out / "samples/epoch_0001.png"),
-                                  iio.imread(uninterrupted / "samples/epoch_0001.png"))
 
 
 class PlantNaN(keras.callbacks.Callback):

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from kgan import callbacks, images
-from test_conditional import LATENT, labelled, tiny_cgan
+from test_tasks_conditional_model import LATENT, labelled, tiny_cgan
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import tensorflow as tf
 
 import kgan
 from kgan.images import to_uint8
-from test_conditional import LATENT, NUM_CLASSES, labelled, tiny_cgan
+from test_tasks_conditional_model import LATENT, NUM_CLASSES, labelled, tiny_cgan
 
 
 @pytest.mark.parametrize("conditioning", ["concat", "projection", "acgan"])

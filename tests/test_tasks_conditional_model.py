@@ -8,6 +8,7 @@ import pytest
 import tensorflow as tf
 
 import kgan
+from kgan.models import StepRecord
 from conftest import real_images
 
 METHODS = ("concat", "projection", "acgan")
@@ -93,8 +94,11 @@ def test_acgan_losses_add_the_class_cross_entropy(seeded):
     expected_d = (softplus(-real_logit).mean() + softplus(fake_logit).mean()
                   + 0.5 * (cross_entropy(real_classes) + cross_entropy(fake_classes)))
     expected_g = softplus(-fake_logit).mean() + 0.5 * cross_entropy(fake_classes)
-    d_loss, _ = gan.discriminator_loss(images, fake, real_output, fake_output, labels)
-    g_loss = gan.generator_loss(real_output, fake_output, labels)
+    step = StepRecord(real=images, fake=fake, real_seen=images, fake_seen=fake,
+                      generator_inputs=None, condition=labels, real_output=real_output,
+                      fake_output=fake_output)
+    d_loss, _ = gan.discriminator_loss(step)
+    g_loss = gan.generator_loss(step)
     np.testing.assert_allclose(float(d_loss), expected_d, rtol=1e-5)
     np.testing.assert_allclose(float(g_loss), expected_g, rtol=1e-5)
 
