@@ -33,7 +33,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 import kgan  # noqa: E402
-from kgan.cli import CONDITIONAL_DEFAULTS, DEFAULTS  # noqa: E402
+from kgan.tasks.conditional import CGAN_DIGITS as RECIPE  # noqa: E402
 
 
 class StepTimer(keras.callbacks.Callback):
@@ -89,16 +89,11 @@ def within_class_std(x, labels):
 
 def run(method, epochs, per_class, seed, classifier, real_std):
     keras.utils.set_random_seed(seed)
-    data = kgan.datasets.load("digits", batch_size=CONDITIONAL_DEFAULTS["batch_size"], labels=True,
+    data = kgan.datasets.load("digits", batch_size=RECIPE.batch_size, labels=True,
                               seed=seed)
-    generator, discriminator = kgan.networks.get(
-        "cgan", image_shape=(8, 8, 1), latent_dim=DEFAULTS["latent_dim"],
-        filters=DEFAULTS["filters"], num_classes=10, conditioning=method,
-    )
-    gan = kgan.ConditionalGAN(generator, discriminator, num_classes=10, seed=seed)
-    rate = CONDITIONAL_DEFAULTS["learning_rate"]
-    gan.compile(g_optimizer=keras.optimizers.Adam(rate, beta_1=0.5),
-                d_optimizer=keras.optimizers.Adam(rate, beta_1=0.5), loss=DEFAULTS["loss"])
+    # The cGAN `kgan train --model cgan --conditioning METHOD` trains.
+    gan = kgan.tasks.get("conditional").build(RECIPE, image_shape=(8, 8, 1), num_classes=10,
+                                              seed=seed, conditioning=method)
     timer = StepTimer()
     gan.fit(data, epochs=epochs, verbose=0, callbacks=[timer])
 
@@ -112,7 +107,7 @@ def run(method, epochs, per_class, seed, classifier, real_std):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--epochs", type=int, default=DEFAULTS["epochs"])
+    parser.add_argument("--epochs", type=int, default=RECIPE.epochs)
     parser.add_argument("--per-class", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--methods", default="concat,projection,acgan")
@@ -125,7 +120,7 @@ def main():
 
     classifier, real_x, real_y = digit_classifier()
     real_std = within_class_std(real_x, real_y)
-    steps = args.epochs * (1797 // CONDITIONAL_DEFAULTS["batch_size"])
+    steps = args.epochs * (1797 // RECIPE.batch_size)
     print(f"digits, {args.epochs} epochs ({steps} steps), {args.per_class} samples per class, "
           f"seed {args.seed}")
     print(f"{'method':<12}{'accuracy':>10}{'diversity':>11}{'ms/step':>10}")

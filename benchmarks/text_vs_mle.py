@@ -33,9 +33,8 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 import kgan  # noqa: E402
-from kgan import cli  # noqa: E402
 from kgan.metrics import text as tm  # noqa: E402
-from kgan.models.text import fit_mle  # noqa: E402
+from kgan.tasks.text import TEXTGAN_SURNAMES as RECIPE, fit_mle  # noqa: E402
 
 COLUMNS = ("js_4", "novel", "unique", "self_bleu_4", "nll_test", "seconds")
 
@@ -56,14 +55,12 @@ def score(generator, data, test_texts, temperature, seed, samples):
 
 def run_seed(seed, args, data, valid_ids, test_texts):
     keras.utils.set_random_seed(seed)
-    pair = dict(image_shape=data.sample_shape, latent_dim=cli.DEFAULTS["latent_dim"],
-                filters=cli.DEFAULTS["filters"])
-    generator, discriminator = kgan.networks.get("textgan", **pair)
-    gan = kgan.TextGAN(generator, discriminator, vocabulary=data.vocabulary,
-                       anneal_steps=args.gan_steps, seed=seed)
-    lr = cli.TEXT_DEFAULTS["learning_rate"]
-    gan.compile(g_optimizer=keras.optimizers.Adam(lr / 2, clipnorm=5.0),
-                d_optimizer=keras.optimizers.Adam(lr, clipnorm=5.0))
+    pair = dict(image_shape=data.sample_shape, latent_dim=RECIPE.latent_dim,
+                filters=RECIPE.filters)
+    # The TextGAN `kgan train --model textgan` trains, annealed over `--gan-steps`.
+    gan = kgan.tasks.get("text").build(RECIPE, vocabulary=data.vocabulary,
+                                       length=data.max_length, seed=seed, epochs=1,
+                                       steps_per_epoch=args.gan_steps)
     start = time.perf_counter()
     gan.pretrain(data.train.repeat(), epochs=1, steps_per_epoch=args.pretrain_steps, verbose=0)
     gan.fit(data.train.repeat(), epochs=1, steps_per_epoch=args.gan_steps, verbose=0)
@@ -94,8 +91,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--pretrain-steps", type=int,
-                        default=cli.TEXT_DEFAULTS["pretrain_steps"])
-    parser.add_argument("--gan-steps", type=int, default=60 * cli.TEXT_DEFAULTS["steps_per_epoch"])
+                        default=RECIPE.pretrain_steps)
+    parser.add_argument("--gan-steps", type=int, default=60 * RECIPE.steps_per_epoch)
     parser.add_argument("--mle-epoch-steps", type=int, default=250,
                         help="MLE steps between held-out evaluations (early stopping)")
     parser.add_argument("--patience", type=int, default=3)
@@ -103,7 +100,7 @@ def main(argv=None):
     parser.add_argument("--samples", type=int, default=2000)
     args = parser.parse_args(argv)
 
-    data = kgan.datasets.load_text("surnames", batch_size=cli.CONDITIONAL_AND_TEXT_BATCH_SIZE, seed=0)
+    data = kgan.datasets.load_text("surnames", batch_size=RECIPE.batch_size, seed=0)
     # Held-out names: 2,000 for early stopping, the rest (6,880) for the test metrics.
     valid_ids = data.encode(data.held_out_texts[:2000])
     test_texts = data.held_out_texts[2000:]

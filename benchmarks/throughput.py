@@ -63,7 +63,8 @@ from keras import layers, ops  # noqa: E402
 sys.path.insert(0, str(REPO_ROOT))  # benchmark this checkout's kgan
 
 import kgan  # noqa: E402
-from kgan.cli import DEFAULTS  # noqa: E402
+from kgan.tasks.conditional import CGAN_DIGITS  # noqa: E402
+from kgan.tasks.unconditional import DCGAN_DIGITS as DEFAULT  # noqa: E402
 from kgan.networks import dcgan as dcgan_module  # noqa: E402
 
 KERAS_IO_LATENT = 128
@@ -197,11 +198,11 @@ def keras_batch_norm():
 def default_dcgan(image_shape, seed, jit_compile=False):
     """The GAN `kgan train` builds by default for `image_shape`."""
     generator, discriminator = kgan.networks.get(
-        "dcgan", image_shape=image_shape, latent_dim=DEFAULTS["latent_dim"],
-        filters=DEFAULTS["filters"],
+        "dcgan", image_shape=image_shape, latent_dim=DEFAULT.latent_dim,
+        filters=DEFAULT.filters,
     )
-    gan = kgan.GAN(generator, discriminator, latent_dim=DEFAULTS["latent_dim"], seed=seed,
-                   ema_decay=DEFAULTS["ema_decay"])
+    gan = kgan.GAN(generator, discriminator, latent_dim=DEFAULT.latent_dim, seed=seed,
+                   ema_decay=DEFAULT.ema_decay)
     gan.compile(g_optimizer=adam(), d_optimizer=adam(), jit_compile=jit_compile)
     return gan
 
@@ -209,11 +210,11 @@ def default_dcgan(image_shape, seed, jit_compile=False):
 def default_cgan(seed):
     """The GAN `kgan train --model cgan` builds for 28x28 digits (10 classes)."""
     generator, discriminator = kgan.networks.get(
-        "cgan", image_shape=(28, 28, 1), latent_dim=DEFAULTS["latent_dim"],
-        filters=DEFAULTS["filters"], num_classes=10, conditioning=DEFAULTS["conditioning"],
+        "cgan", image_shape=(28, 28, 1), latent_dim=DEFAULT.latent_dim,
+        filters=DEFAULT.filters, num_classes=10, conditioning=CGAN_DIGITS.conditioning,
     )
     gan = kgan.ConditionalGAN(generator, discriminator, num_classes=10,
-                              latent_dim=DEFAULTS["latent_dim"], seed=seed)
+                              latent_dim=DEFAULT.latent_dim, seed=seed)
     gan.compile(g_optimizer=adam(), d_optimizer=adam(), jit_compile=False)
     return gan
 
@@ -337,9 +338,9 @@ def upsampling_generator(kind, image_shape, latent_dim, filters):
 
 def upsampling_study(batch, iters, repeats):
     kinds = ("transposed conv 4x4 (kgan)", "resize + conv 3x3", "sub-pixel conv 3x3")
-    noise = tf.random.normal((batch, DEFAULTS["latent_dim"]), seed=0)
-    generators = {kind: upsampling_generator(kind, (28, 28, 1), DEFAULTS["latent_dim"],
-                                             DEFAULTS["filters"]) for kind in kinds}
+    noise = tf.random.normal((batch, DEFAULT.latent_dim), seed=0)
+    generators = {kind: upsampling_generator(kind, (28, 28, 1), DEFAULT.latent_dim,
+                                             DEFAULT.filters) for kind in kinds}
     times = time_calls({kind: (forward_backward(g), (noise,)) for kind, g in generators.items()},
                        iters, repeats)
     return [(kind, times[kind], 3 * batch * forward_flops(generators[kind])) for kind in kinds]

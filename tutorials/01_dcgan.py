@@ -175,7 +175,7 @@ history = gan.fit(data, epochs=EPOCHS, callbacks=callbacks, verbose=2)
 # no useful gradient), or wild swings.
 
 # %%
-display(Image(kgan.images.save_loss_plot(history, f"{OUT}/losses.png")))
+display(Image(kgan.history.save_loss_plot(history, f"{OUT}/losses.png")))
 
 # %% [markdown]
 # ## Watching the samples

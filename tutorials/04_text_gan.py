@@ -28,7 +28,7 @@ from IPython.display import Image, display
 
 import kgan
 from kgan.metrics import text as text_metrics
-from kgan.models.text import fit_mle
+from kgan.tasks.text import fit_mle
 
 QUICK = os.environ.get("KGAN_TUTORIAL_QUICK") == "1"
 PRETRAIN_STEPS = 30 if QUICK else 1500  # maximum-likelihood warm start
