@@ -61,6 +61,18 @@ class RunDir:
     Attributes:
         path: the directory.
         info: its `run.json` (a dict), or `None` for a new run.
+
+    Example:
+
+    ```python
+    run = RunDir("runs/digits")
+    run.lock()                      # CommandError if another process trains into it
+    try:
+        run.start({"task": ...}, done=run.completed_epochs())
+        ...
+    finally:
+        run.release()
+    ```
     """
 
     def __init__(self, path):

@@ -18,35 +18,17 @@ gan = task.build("dcgan-digits", image_shape=(8, 8, 1))   # what `kgan train` tr
 ```
 """
 
+from kgan.tasks import registry
 from kgan.tasks.base import Argument, Recipe, Task, TaskData, option, optional
 from kgan.tasks.registry import (
     default, export_generator, for_model, for_network, for_run, get, names, recipe, recipes,
     register,
 )
-from kgan.tasks import conditional, text, unconditional  # noqa: E402  (after the registry)
+from kgan.tasks import conditional, text, unconditional  # the packages register below
 
 register(unconditional.UnconditionalTask(), default=True)
 register(conditional.ConditionalTask())
 register(text.TextTask())
 
-__all__ = [
-    "Argument",
-    "Recipe",
-    "Task",
-    "TaskData",
-    "conditional",
-    "default",
-    "export_generator",
-    "for_model",
-    "for_network",
-    "for_run",
-    "get",
-    "names",
-    "option",
-    "optional",
-    "recipe",
-    "recipes",
-    "register",
-    "text",
-    "unconditional",
-]
+__all__ = ["Argument", "Recipe", "Task", "TaskData", "conditional", "option", "optional", "text",
+           "unconditional", *registry.__all__]

@@ -99,6 +99,14 @@ class Recipe:
             0 for none.
         num_samples: samples in each epoch's sample file.
         description: where the recipe's numbers come from.
+
+    Example:
+
+    ```python
+    recipe = kgan.tasks.recipe("dcgan-mnist")[1]
+    faster = dataclasses.replace(recipe, batch_size=16)   # checked like any recipe
+    kgan.tasks.get("unconditional").build(faster, image_shape=(28, 28, 1))
+    ```
     """
 
     name: str = option("custom", "", flag=False)
