@@ -13,13 +13,15 @@ def reference_radii(x, k):
 
 
 def reference(real, fake, k_pr=3, k_dc=5):
+    """Precision/recall as the authors' code (closed balls), density/coverage as prdc's
+    (open balls: `distance < radius`)."""
     d = cdist(fake, real)  # [fake, real]
     r_real, r_fake = reference_radii(real, k_pr), reference_radii(fake, k_pr)
     precision = np.mean([(d[j] <= r_real).any() for j in range(len(fake))])
     recall = np.mean([(d[:, i] <= r_fake).any() for i in range(len(real))])
     r5 = reference_radii(real, k_dc)
-    density = (d <= r5[None, :]).sum() / (k_dc * len(fake))
-    coverage = np.mean([(d[:, i] <= r5[i]).any() for i in range(len(real))])
+    density = (d < r5[None, :]).sum() / (k_dc * len(fake))
+    coverage = np.mean([(d[:, i] < r5[i]).any() for i in range(len(real))])
     return precision, recall, density, coverage
 
 
@@ -37,8 +39,17 @@ def test_agree_with_brute_force(seed):
 def test_identical_sets_are_fully_precise_and_covered():
     x = np.random.default_rng(2).normal(size=(200, 3))
     assert precision_recall(x, x) == (1.0, 1.0)
-    density, coverage = density_coverage(x, x)
-    assert coverage == 1.0 and density >= 1.0
+    # A copy's points sit exactly on the balls' edges (each k-th neighbour): outside an
+    # open ball, so density is exactly 1 (a closed ball would count k + 1 of k: 1.2).
+    assert density_coverage(x, x.copy()) == (1.0, 1.0)
+
+
+def test_agree_with_the_reference_on_tied_features():
+    rng = np.random.default_rng(6)
+    real = rng.integers(0, 10, size=(120, 2)).astype(float)  # many equal distances
+    fake = rng.integers(0, 10, size=(90, 2)).astype(float)
+    density, coverage = density_coverage(real, fake, k=5)
+    np.testing.assert_allclose([density, coverage], reference(real, fake)[2:], rtol=1e-12)
 
 
 def test_far_away_samples_score_zero():

@@ -102,3 +102,22 @@ def test_register_a_custom_pair():
     kgan.GAN(generator, discriminator)  # a valid pair
     with pytest.raises(ValueError, match="already registered"):
         kgan.networks.register("test-mlp")(lambda image_shape, latent_dim: None)
+
+
+@pytest.mark.parametrize("name, kwargs", [
+    ("dcgan", {"image_shape": (8, 8, 1)}),
+    ("cgan", {"image_shape": (8, 8, 1), "num_classes": 3}),
+    ("textgan", {"image_shape": (4, 6), "hidden_dim": 4, "embedding_dim": 4}),
+])
+def test_a_network_reloads_under_the_policy_it_was_saved_with(name, kwargs, tmp_path):
+    keras.config.set_dtype_policy("mixed_bfloat16")
+    try:
+        generator, _ = kgan.networks.get(name, latent_dim=4, filters=2, **kwargs)
+    finally:
+        keras.config.set_dtype_policy("float32")
+    generator.save(tmp_path / "g.keras")
+    loaded = keras.models.load_model(tmp_path / "g.keras")  # the global policy is float32 now
+    assert loaded.dtype_policy.name == "mixed_bfloat16"
+    assert [layer.dtype_policy.name for layer in loaded.layers] == \
+        [layer.dtype_policy.name for layer in generator.layers]
+    assert keras.config.dtype_policy().name == "float32"  # put back

@@ -86,10 +86,13 @@ def mmd2_unbiased(x, y, degree=3, coef0=1.0):
 def kernel_inception_distance(x, y, num_subsets=100, subset_size=1000, seed=0):
     """KID: unbiased MMD² averaged over random subsets.
 
-    Each of `num_subsets` rounds draws `subset_size` rows of `x` and of `y`
-    without replacement (with `numpy.random.default_rng(seed)`) and computes
-    `mmd2_unbiased` on them. With `subset_size` >= both sample sizes every
-    round uses all samples and the result is the full-sample estimate.
+    Each of `num_subsets` rounds draws `min(subset_size, m, n)` rows of `x`
+    and as many of `y` without replacement (with
+    `numpy.random.default_rng(seed)`) and computes `mmd2_unbiased` on them.
+    Both sides get the same subset size, so when `m != n` the larger side is
+    subsampled even with a large `subset_size`; only when `m == n <=
+    subset_size` does every round use all samples, giving the full-sample
+    estimate.
 
     Args:
         x: Features `[m, d]` (e.g. of real images).

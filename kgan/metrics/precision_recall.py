@@ -66,23 +66,28 @@ def kth_neighbour_radii(x, k, block_size=1024):
     return radii
 
 
-def _ball_counts(points, centres, centre_radii, block_size):
+def _inside(distances, radii, closed):
+    """Points within a ball: on its edge too when `closed`."""
+    return distances <= radii if closed else distances < radii
+
+
+def _ball_counts(points, centres, centre_radii, block_size, closed):
     """For each point, how many balls (centre, radius) contain it."""
     centre_sq = (centres * centres).sum(axis=1)
     counts = np.empty(points.shape[0], dtype=np.int64)
     for start, stop in _blocks(points.shape[0], block_size):
         d = _squared_distances(points[start:stop], centres, centre_sq)
-        counts[start:stop] = (d <= centre_radii[None, :]).sum(axis=1)
+        counts[start:stop] = _inside(d, centre_radii[None, :], closed).sum(axis=1)
     return counts
 
 
-def _covered_balls(points, centres, centre_radii, block_size):
+def _covered_balls(points, centres, centre_radii, block_size, closed):
     """For each ball (centre, radius), whether any point lies in it."""
     points_sq = (points * points).sum(axis=1)
     covered = np.empty(centres.shape[0], dtype=bool)
     for start, stop in _blocks(centres.shape[0], block_size):
         d = _squared_distances(centres[start:stop], points, points_sq)
-        covered[start:stop] = (d <= centre_radii[start:stop, None]).any(axis=1)
+        covered[start:stop] = _inside(d, centre_radii[start:stop, None], closed).any(axis=1)
     return covered
 
 
@@ -109,16 +114,20 @@ def precision_recall(real, fake, k=3, block_size=1024):
     _check_k(k, fake.shape[0], "fake")
     real_radii = kth_neighbour_radii(real, k, block_size)
     fake_radii = kth_neighbour_radii(fake, k, block_size)
-    precision = (_ball_counts(fake, real, real_radii, block_size) > 0).mean()
-    recall = (_ball_counts(real, fake, fake_radii, block_size) > 0).mean()
+    # Closed balls, as the authors' code: a point on a ball's edge is inside.
+    precision = (_ball_counts(fake, real, real_radii, block_size, closed=True) > 0).mean()
+    recall = (_ball_counts(real, fake, fake_radii, block_size, closed=True) > 0).mean()
     return float(precision), float(recall)
 
 
 def density_coverage(real, fake, k=5, block_size=1024):
     """Density and coverage (Naeem et al. 2020).
 
-        density  = 1 / (k m) * sum_j sum_i 1[fake_j in B(real_i, r_k(real_i))]
-        coverage = 1 / n * sum_i 1[exists j: fake_j in B(real_i, r_k(real_i))]
+        density  = 1 / (k m) * sum_j sum_i 1[|fake_j - real_i| < r_k(real_i)]
+        coverage = 1 / n * sum_i 1[exists j: |fake_j - real_i| < r_k(real_i)]
+
+    The balls are open, as in the authors' implementation (prdc): the real
+    data against a copy of itself scores density 1 and coverage 1.
 
     Args:
         real: Real features `[n, d]`, n > k.
@@ -138,6 +147,9 @@ def density_coverage(real, fake, k=5, block_size=1024):
     real, fake = _pair_features(real, fake)
     _check_k(k, real.shape[0], "real")
     real_radii = kth_neighbour_radii(real, k, block_size)
-    density = _ball_counts(fake, real, real_radii, block_size).sum() / (k * fake.shape[0])
-    coverage = _covered_balls(fake, real, real_radii, block_size).mean()
+    # Open balls, as the authors' code (prdc): a point exactly on a ball's edge, such as
+    # a copy of the k-th neighbour, is outside, so real data against itself scores 1.
+    counts = _ball_counts(fake, real, real_radii, block_size, closed=False)
+    density = counts.sum() / (k * fake.shape[0])
+    coverage = _covered_balls(fake, real, real_radii, block_size, closed=False).mean()
     return float(density), float(coverage)

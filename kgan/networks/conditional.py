@@ -40,6 +40,7 @@ from keras import layers
 from kgan.networks.dcgan import check_image_shape, upsampling_plan
 from kgan.validation import check_int
 from kgan.networks.layers import FusedBatchNormalization
+from kgan.networks.network import KeepsDTypePolicy
 from kgan.networks.registry import register
 
 CONDITIONING = ("concat", "projection", "acgan")
@@ -76,7 +77,7 @@ def _conditional_batch_norm(x, labels, name):
 
 
 @keras.saving.register_keras_serializable(package="kgan")
-class ConditionalDCGANGenerator(keras.Model):
+class ConditionalDCGANGenerator(KeepsDTypePolicy, keras.Model):
     """DCGAN generator conditioned on a class: `[z, labels]` -> images in [-1, 1].
 
     Args:
@@ -153,6 +154,7 @@ class ConditionalDCGANGenerator(keras.Model):
         return {
             "name": self.name,
             "trainable": self.trainable,
+            "dtype_policy": self.dtype_policy.name,
             "image_shape": list(self.image_shape),
             "latent_dim": self.latent_dim,
             "num_classes": self.num_classes,
@@ -164,7 +166,7 @@ class ConditionalDCGANGenerator(keras.Model):
 
 
 @keras.saving.register_keras_serializable(package="kgan")
-class ConditionalDCGANDiscriminator(keras.Model):
+class ConditionalDCGANDiscriminator(KeepsDTypePolicy, keras.Model):
     """DCGAN discriminator conditioned on a class.
 
     - `"concat"`: inputs `[images, labels]`, output logits `[batch, 1]`; a
@@ -249,6 +251,7 @@ class ConditionalDCGANDiscriminator(keras.Model):
         return {
             "name": self.name,
             "trainable": self.trainable,
+            "dtype_policy": self.dtype_policy.name,
             "image_shape": list(self.image_shape),
             "num_classes": self.num_classes,
             "conditioning": self.conditioning,

@@ -11,6 +11,7 @@ import keras
 from keras import layers
 
 from kgan.networks.layers import FusedBatchNormalization
+from kgan.networks.network import KeepsDTypePolicy
 from kgan.networks.registry import register
 from kgan.validation import check_int
 
@@ -57,7 +58,7 @@ def check_image_shape(image_shape):
 
 
 @keras.saving.register_keras_serializable(package="kgan")
-class DCGANGenerator(keras.Model):
+class DCGANGenerator(KeepsDTypePolicy, keras.Model):
     """DCGAN generator: noise `[batch, latent_dim]` -> images in [-1, 1].
 
     Args:
@@ -109,6 +110,7 @@ class DCGANGenerator(keras.Model):
         return {
             "name": self.name,
             "trainable": self.trainable,
+            "dtype_policy": self.dtype_policy.name,
             "image_shape": list(self.image_shape),
             "latent_dim": self.latent_dim,
             "filters": self.filters,
@@ -117,7 +119,7 @@ class DCGANGenerator(keras.Model):
 
 
 @keras.saving.register_keras_serializable(package="kgan")
-class DCGANDiscriminator(keras.Model):
+class DCGANDiscriminator(KeepsDTypePolicy, keras.Model):
     """DCGAN discriminator: images `[batch, side, side, channels]` -> logits `[batch, 1]`.
 
     Strided convolutions with leaky ReLU, one convolution at the base size, and
@@ -186,6 +188,7 @@ class DCGANDiscriminator(keras.Model):
         return {
             "name": self.name,
             "trainable": self.trainable,
+            "dtype_policy": self.dtype_policy.name,
             "image_shape": list(self.image_shape),
             "filters": self.filters,
             "kernel_size": self.kernel_size,

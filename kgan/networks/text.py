@@ -29,6 +29,7 @@ import keras
 import tensorflow as tf
 from keras import layers, ops
 
+from kgan.networks.network import KeepsDTypePolicy
 from kgan.networks.registry import register
 from kgan.text import END_ID
 from kgan.validation import check_int
@@ -73,7 +74,7 @@ def gumbel_from_normal(noise):
 
 
 @keras.saving.register_keras_serializable(package="kgan")
-class TextGenerator(keras.Model):
+class TextGenerator(KeepsDTypePolicy, keras.Model):
     """GRU generator with Gumbel-softmax outputs (RelGAN-style).
 
     Its input `z` has `noise_dim = latent_dim + length * vocab_size`
@@ -191,6 +192,7 @@ class TextGenerator(keras.Model):
         return {
             "name": self.name,
             "trainable": self.trainable,
+            "dtype_policy": self.dtype_policy.name,
             "length": self.length,
             "vocab_size": self.vocab_size,
             "latent_dim": self.latent_dim,
@@ -211,7 +213,7 @@ def _kernel_sizes(kernel_sizes, length):
 
 
 @keras.saving.register_keras_serializable(package="kgan")
-class TextCNNDiscriminator(keras.Model):
+class TextCNNDiscriminator(KeepsDTypePolicy, keras.Model):
     """CNN discriminator over (soft) one-hots `[batch, length, vocab_size]` -> logits `[batch, 1]`.
 
     The rows are embedded by a bias-free dense layer (a soft embedding
@@ -268,6 +270,7 @@ class TextCNNDiscriminator(keras.Model):
         return {
             "name": self.name,
             "trainable": self.trainable,
+            "dtype_policy": self.dtype_policy.name,
             "length": self.length,
             "vocab_size": self.vocab_size,
             "embedding_dim": self.embedding_dim,
@@ -287,7 +290,7 @@ def _residual_block(x, dim, kernel_size, name):
 
 
 @keras.saving.register_keras_serializable(package="kgan")
-class ConvTextGenerator(keras.Model):
+class ConvTextGenerator(KeepsDTypePolicy, keras.Model):
     """1-D convolutional residual generator: z -> per-position softmaxes.
 
     The WGAN-GP language model of Gulrajani et al. (2017): a dense
@@ -330,13 +333,14 @@ class ConvTextGenerator(keras.Model):
         self.latent_dim, self.dim, self.blocks, self.kernel_size = latent_dim, dim, blocks, kernel_size
 
     def get_config(self):
-        return {"name": self.name, "trainable": self.trainable, "length": self.length,
+        return {"name": self.name, "trainable": self.trainable,
+                "dtype_policy": self.dtype_policy.name, "length": self.length,
                 "vocab_size": self.vocab_size, "latent_dim": self.latent_dim, "dim": self.dim,
                 "blocks": self.blocks, "kernel_size": self.kernel_size}
 
 
 @keras.saving.register_keras_serializable(package="kgan")
-class ConvTextCritic(keras.Model):
+class ConvTextCritic(KeepsDTypePolicy, keras.Model):
     """1-D convolutional residual critic: one-hots `[batch, length, vocab_size]` -> `[batch, 1]`.
 
     A width-1 convolution (an embedding of the rows), `blocks` residual
@@ -373,7 +377,8 @@ class ConvTextCritic(keras.Model):
         self.dim, self.blocks, self.kernel_size = dim, blocks, kernel_size
 
     def get_config(self):
-        return {"name": self.name, "trainable": self.trainable, "length": self.length,
+        return {"name": self.name, "trainable": self.trainable,
+                "dtype_policy": self.dtype_policy.name, "length": self.length,
                 "vocab_size": self.vocab_size, "dim": self.dim, "blocks": self.blocks,
                 "kernel_size": self.kernel_size}
 
