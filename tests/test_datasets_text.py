@@ -53,7 +53,7 @@ def test_text_file_split_and_order(tmp_path):
 def test_long_lines(tmp_path):
     path = tmp_path / "long.txt"
     path.write_text("abc\nabcdefgh\nab\nxy\nabcdefghijk\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"2 lines are longer than `max_length`=5"):
+    with pytest.raises(ValueError, match=r"2 of 5 lines are longer than `max_length`=5"):
         load_text(path, max_length=5, batch_size=2, held_out=1)
     cut = load_text(path, max_length=5, batch_size=2, held_out=1, long_lines="truncate")
     assert sorted(cut.train_texts + cut.held_out_texts) == ["ab", "abc", "abcde", "abcde", "xy"]
@@ -61,6 +61,12 @@ def test_long_lines(tmp_path):
     dropped = load_text(path, max_length=5, batch_size=2, held_out=1, long_lines="drop")
     assert sorted(dropped.train_texts + dropped.held_out_texts) == ["ab", "abc", "xy"]
     assert dropped.num_dropped == 2
+    # Without max_length, the longest line sets it, up to `cap`; longer lines follow long_lines.
+    assert load_text(path, batch_size=2, held_out=1).max_length == 11
+    with pytest.raises(ValueError, match=r"1 of 5 lines are longer than `max_length`=8 ch"):
+        load_text(path, batch_size=2, held_out=1, cap=8)
+    capped = load_text(path, batch_size=2, held_out=1, cap=8, long_lines="drop")
+    assert capped.max_length == 8 and capped.num_dropped == 1
 
 
 def test_bad_input(tmp_path):

@@ -81,3 +81,11 @@ def test_evaluate_floors_and_perfect_memoriser():
 def test_bad_texts(bad):
     with pytest.raises(ValueError):
         tm.unique_fraction(bad)
+
+
+def test_texts_too_short_for_the_ngrams_do_not_crash():
+    # "" has no 4-gram (with its boundary markers it is 2 symbols long).
+    assert tm.js_divergence(["", ""], ["ANNA"], n=4) == 1.0
+    assert tm.js_divergence([""], [""], n=4) == 0.0
+    result = tm.evaluate(["", "A"], ["BOB", "CARL", "DORA"], ["EVE", "FRED"], seed=0)
+    assert result["js_4"] == 1.0 and result["num_samples"] == 2

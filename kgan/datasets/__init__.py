@@ -297,7 +297,9 @@ def class_names(name_or_path="digits", data_dir=None, split="train", image_size=
         files) give the label values as strings, `"0"` to the largest.
 
     Raises:
-        ValueError: if the source has no labels.
+        ValueError: if the source has no labels, or its labels are not
+            0 .. K-1 with every class present (a negative label, or a gap:
+            one stray label 200 among 0..9 would make 201 classes).
 
     Example:
 
@@ -316,7 +318,19 @@ def class_names(name_or_path="digits", data_dir=None, split="train", image_size=
     if labels is None:
         _, labels = load_arrays(name_or_path, image_size=image_size, data_dir=data_dir,
                                 split=split)
-    return [str(i) for i in range(int(labels.max()) + 1)]
+    labels = np.asarray(labels).reshape(-1)
+    largest = int(labels.max())
+    missing = sorted(set(range(largest + 1)) - set(np.unique(labels).tolist()))
+    if labels.min() < 0 or missing:
+        found = f"a negative label {int(labels.min())}" if labels.min() < 0 else (
+            f"{len(missing)} of the labels 0..{largest} never occur "
+            f"({', '.join(map(str, missing[:5]))}{', ...' if len(missing) > 5 else ''})")
+        raise ValueError(
+            f"`name_or_path` {os.fspath(name_or_path)!r}: the labels of {source.description} "
+            f"must be 0 .. K-1 with every class present, but {found}. A stray label would "
+            "make every missing class a class of its own; fix the labels."
+        )
+    return [str(i) for i in range(largest + 1)]
 
 
 from kgan.datasets.text import TextData, load_text, text_corpora  # noqa: E402,F401

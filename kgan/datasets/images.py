@@ -25,7 +25,11 @@ def find_image_files(directory):
 
 
 def _scan(files):
-    """Reads headers only: {(height, width): first file}, and whether all are gray."""
+    """Decodes every file once: {(height, width): first file}, and whether all are gray.
+
+    A truncated or corrupt file is found here, before training, with its
+    name, rather than in the middle of an epoch.
+    """
     from PIL import Image
 
     sizes = {}
@@ -35,6 +39,7 @@ def _scan(files):
             with Image.open(path) as image:
                 width, height = image.size
                 mode = image.mode
+                image.load()  # decodes the pixels: truncated data fails here
         except Exception as err:  # PIL raises many types for bad files.
             raise ValueError(
                 f"Could not read image file {str(path)!r}: {err}"

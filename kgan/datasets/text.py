@@ -164,20 +164,23 @@ def _resolve(name_or_path):
     return read_lines(path), f"text file {path}"
 
 
-def _fit_length(lines, max_length, long_lines):
+def _fit_length(lines, max_length, long_lines, cap=None):
     """Applies `long_lines`; returns `(lines, max_length, truncated, dropped)`."""
     longest = max(len(line) for line in lines)
-    if max_length is None:
+    if max_length is None and (cap is None or longest <= cap):
         return lines, longest, 0, 0
+    capped = max_length is None
+    max_length = cap if capped else max_length
     too_long = [i for i, line in enumerate(lines) if len(line) > max_length]
     if not too_long:
         return lines, max_length, 0, 0
     if long_lines == "error":
         first = too_long[0]
         raise ValueError(
-            f"{len(too_long)} lines are longer than `max_length`={max_length} characters "
-            f"(sample {first + 1} has {len(lines[first])}, the longest {longest}). Raise "
-            "`max_length`, or pass long_lines='truncate' or 'drop'."
+            f"{len(too_long)} of {len(lines)} lines are longer than `max_length`={max_length} "
+            f"characters{' (the cap for an unset `max_length`)' if capped else ''} (sample "
+            f"{first + 1} has {len(lines[first])}, the longest {longest}). Raise `max_length`, "
+            "or pass long_lines='truncate' or long_lines='drop'."
         )
     if long_lines == "truncate":
         return [line[:max_length] for line in lines], max_length, len(too_long), 0
@@ -207,7 +210,7 @@ def encode(texts, lookup, max_length):
 
 
 def load_text(name_or_path=SURNAMES, max_length=None, batch_size=64, held_out=0.1, seed=0,
-              long_lines="error", shuffle=True):
+              long_lines="error", shuffle=True, cap=None):
     """Loads a character corpus as one-hot sequences with a held-out split.
 
     Lines are stripped of surrounding whitespace; blank lines are skipped;
@@ -218,9 +221,9 @@ def load_text(name_or_path=SURNAMES, max_length=None, batch_size=64, held_out=0.
     Args:
         name_or_path: `"surnames"` (offline, the default) or the path of a
             UTF-8 text file with one sample per line.
-        max_length: positions per sample; `None` uses the longest line. A
-            sample shorter than it ends with the end token (id 0); one of
-            exactly `max_length` characters has none.
+        max_length: positions per sample; `None` uses the longest line (at
+            most `cap`). A sample shorter than it ends with the end token (id
+            0); one of exactly `max_length` characters has none.
         batch_size: samples per training batch; at most the training lines.
         held_out: fraction in (0, 1) or a count >= 1 of lines held out for
             evaluation.
@@ -229,6 +232,9 @@ def load_text(name_or_path=SURNAMES, max_length=None, batch_size=64, held_out=0.
             a ValueError naming how many), `"truncate"` (cut to
             `max_length`) or `"drop"`.
         shuffle: reshuffle the training batches each epoch.
+        cap: with `max_length=None`, the most characters the longest line
+            may set it to; longer lines are then handled by `long_lines` (one
+            stray long line would otherwise make every sample that long).
 
     Returns:
         A `TextData`.
@@ -262,7 +268,9 @@ def load_text(name_or_path=SURNAMES, max_length=None, batch_size=64, held_out=0.
                          f"{held_out!r}.")
 
     lines, description = _resolve(name_or_path)
-    lines, max_length, truncated, dropped = _fit_length(lines, max_length, long_lines)
+    if cap is not None and (not is_int(cap) or cap < 1):
+        raise ValueError(f"`cap` must be None or a positive integer; got {cap!r}.")
+    lines, max_length, truncated, dropped = _fit_length(lines, max_length, long_lines, cap)
     n_held = int(held_out) if held_out >= 1 else max(1, int(round(held_out * len(lines))))
     if len(lines) - n_held < batch_size:
         raise ValueError(

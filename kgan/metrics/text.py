@@ -84,6 +84,9 @@ def js_divergence(texts_p, texts_q, n=4):
     `M = (P + Q) / 2`: `JS = H(M) - (H(P) + H(Q)) / 2` with base-2 entropies.
     It is 0 for identical distributions and 1 for disjoint ones; for finite
     samples of the same distribution it is above 0 (see `evaluate`'s floor).
+    A list with no n-gram of order `n` (e.g. only empty strings for `n=4`)
+    is disjoint from one that has some (1), and the same as another that has
+    none (0).
 
     Example:
 
@@ -95,6 +98,10 @@ def js_divergence(texts_p, texts_q, n=4):
     """
     p, q = ngram_counts(texts_p, n), ngram_counts(texts_q, n)
     total_p, total_q = sum(p.values()), sum(q.values())
+    if not total_p or not total_q:
+        # A side with no n-gram of this order (every text shorter than n - 2 characters)
+        # shares none with the other: disjoint, unless neither has any.
+        return 0.0 if total_p == total_q else 1.0
     divergence = 0.0
     for gram in set(p) | set(q):
         pi, qi = p[gram] / total_p, q[gram] / total_q

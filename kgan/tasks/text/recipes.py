@@ -3,12 +3,22 @@
 import dataclasses
 from typing import Optional
 
+from kgan.datasets.text import LONG_LINES
 from kgan.tasks.base import Recipe, option, optional
 from kgan.validation import (
     check_int, check_non_negative, check_positive, parse_non_negative_int, parse_positive_int,
 )
 
-__all__ = ["TEXTGAN_SURNAMES", "TEXTGAN_WGAN_SURNAMES", "TextRecipe"]
+__all__ = ["MAX_LENGTH_CAP", "TEXTGAN_SURNAMES", "TEXTGAN_WGAN_SURNAMES", "TextRecipe"]
+
+# Without --max-length, samples are as long as the longest line, but no longer than this.
+MAX_LENGTH_CAP = 64
+
+
+def _long_lines(value, name):
+    if value not in LONG_LINES:
+        raise ValueError(f"`{name}` must be one of {', '.join(LONG_LINES)}; got {value!r}.")
+    return value
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -17,8 +27,10 @@ class TextRecipe(Recipe):
 
     Args:
         filters: width of the discriminator (of both networks for textgan_wgan).
-        max_length: characters per sample; longer lines are an error (`None`:
-            the longest line).
+        max_length: characters per sample (`None`: the longest line, at most
+            `MAX_LENGTH_CAP`).
+        long_lines: lines longer than `max_length`: `"error"` (refuse the
+            corpus), `"truncate"` or `"drop"`.
         steps_per_epoch: GAN updates per epoch.
         pretrain_steps: maximum-likelihood warm-start updates of the generator
             before the GAN (0 for none; generators with `log_prob` only).
@@ -32,8 +44,11 @@ class TextRecipe(Recipe):
 
     filters: int = option(32, "network width", parse=parse_positive_int, check=check_int)
     max_length: Optional[int] = option(
-        None, "characters per sample; longer lines are an error", parse=parse_positive_int,
-        check=optional(check_int), none="the longest line")
+        None, "characters per sample", parse=parse_positive_int, check=optional(check_int),
+        none=f"the longest line, at most {MAX_LENGTH_CAP}")
+    long_lines: str = option("error", "lines longer than --max-length: refuse the corpus, or "
+                                      "truncate or drop them", choices=LONG_LINES,
+                             check=_long_lines)
     steps_per_epoch: int = option(60, "GAN updates per epoch", parse=parse_positive_int,
                                   check=check_int)
     pretrain_steps: int = option(
