@@ -19,8 +19,9 @@ import json
 import math
 import os
 import uuid
+import zipfile
 
-__all__ = ["atomic_write", "atomic_write_bytes", "write_json", "write_text"]
+__all__ = ["atomic_write", "atomic_write_bytes", "write_json", "write_npz", "write_text"]
 
 
 def atomic_write(path, write):
@@ -29,15 +30,23 @@ def atomic_write(path, write):
     The temporary name keeps `path`'s ending (Keras checks suffixes such as
     `.keras` and `.weights.h5`) and is created with the permissions an
     `open` would give (the umask decides). Returns `path`.
+
+    Raises:
+        OSError: the write failed (disk full, no permission, ...); the message
+            names `path`, which is left as it was.
     """
     path = os.fspath(path)
     directory, name = os.path.split(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
     tmp = os.path.join(directory, f".tmp-{uuid.uuid4().hex}-{name}")
     try:
+        os.makedirs(directory, exist_ok=True)
         write(tmp)
         _fsync(tmp)
         os.replace(tmp, path)
+    except OSError as error:
+        # Name the file the caller asked for, not the temporary one.
+        raise OSError(error.errno, f"could not write {path!r} ({error.strerror or error}); "
+                                   "what was there before is unchanged") from None
     finally:
         if os.path.lexists(tmp):
             os.remove(tmp)
@@ -83,3 +92,52 @@ def write_json(data, path):
     """Writes `data` as indented, key-sorted UTF-8 JSON atomically; returns `path`."""
     text = json.dumps(_plain(data), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     return write_text(path, text)
+
+
+def write_npz(path, arrays=None, streamed=None):
+    """Writes a compressed `.npz` (as `numpy.savez_compressed` does) atomically; returns `path`.
+
+    Args:
+        path: the file.
+        arrays: `{name: array}` written whole.
+        streamed: `(name, shape, dtype, chunks)`: an array written chunk by
+            chunk as `chunks` (an iterable of arrays along the first axis)
+            yields them, so it never has to be in memory at once. The chunks
+            must fill `shape` exactly.
+
+    Example:
+
+    ```python
+    chunks = (to_uint8(gan.generate(z)) for z in noise_chunks)
+    write_npz("samples.npz", {"labels": labels}, ("images", (n, 8, 8, 1), "uint8", chunks))
+    ```
+    """
+    import numpy as np
+
+    def write(tmp):
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+            if streamed is not None:
+                _write_npy_stream(zf, np, *streamed)
+            for name, array in (arrays or {}).items():
+                with zf.open(f"{name}.npy", "w", force_zip64=True) as f:
+                    np.lib.format.write_array(f, np.asanyarray(array), allow_pickle=False)
+
+    return atomic_write(path, write)
+
+
+def _write_npy_stream(zf, np, name, shape, dtype, chunks):
+    dtype, shape = np.dtype(dtype), tuple(int(d) for d in shape)
+    header = {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False,
+              "shape": shape}
+    rows = 0
+    with zf.open(f"{name}.npy", "w", force_zip64=True) as f:
+        np.lib.format.write_array_header_2_0(f, header)
+        for chunk in chunks:
+            chunk = np.ascontiguousarray(chunk, dtype=dtype)
+            if chunk.shape[1:] != shape[1:]:
+                raise ValueError(f"`streamed` {name!r}: a chunk of shape {chunk.shape} does not "
+                                 f"fit {shape}.")
+            f.write(chunk.tobytes())
+            rows += len(chunk)
+    if rows != shape[0]:
+        raise ValueError(f"`streamed` {name!r}: the chunks held {rows} rows, not {shape[0]}.")

@@ -89,3 +89,13 @@ def test_train_recipes_trains_each_recipe_with_the_cli_and_scores_it(tmp_path):
     again = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600,
                            env={**os.environ, "PYTHONPATH": str(REPO)})
     assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_sample_memory_prints_a_row_per_n():
+    result = subprocess.run([sys.executable, "benchmarks/sample_memory.py", "--n", "10", "20"],
+                            cwd=REPO, capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = [line.split() for line in result.stdout.splitlines()[2:]]
+    assert [row[0] for row in rows] == ["10", "20"]
+    assert all(float(row[1]) > 100 for row in rows)  # MB: TensorFlow alone is more

@@ -23,6 +23,9 @@ from kgan.validation import (
 
 __all__ = ["ImageRecipe", "ImageTask", "to_uint8_graph"]
 
+# Images `kgan sample` generates and writes at a time.
+SAMPLE_CHUNK = 4096
+
 
 def _check_augment(value, name):
     from kgan import augment
@@ -138,26 +141,36 @@ class ImageTask(Task):
             "loss": recipe.loss,
         }
 
-    def training_gif(self, out):
-        return callbacks.TrainingGif(out, frames_dir=os.path.join(out, "samples"))
+    def final_artefacts(self, recipe, seed):
+        def training_gif(model, data, out):
+            callbacks.TrainingGif(out, frames_dir=os.path.join(out, "samples")).write()
+
+        return {"training.gif": training_gif}
 
     # ------------------------------------------------------------ kgan sample
 
-    def sample_arrays(self, model, n, seed, info, **options):
-        """The arrays `kgan sample` writes: `{"images": uint8 [n, H, W, C], ...}`."""
+    def sample_plan(self, model, n, info, **options):
+        """What `kgan sample` generates: `(arrays, generate)`, the small arrays written
+        beside the images (e.g. `{"labels": ...}`) and `generate(start, z)`, the float
+        images for rows `start .. start + len(z)` from noise `z`."""
         raise NotImplementedError
 
     def sample(self, model, out, n, seed, info, **options):
+        """Writes `n` images (uint8) to an `.npz`, generated and written in chunks so that
+        memory does not grow with `n`; the noise comes from `numpy.random.default_rng(seed)`,
+        drawn chunk by chunk (the same images as one draw of all `n` rows)."""
         out = out if out.endswith(".npz") else out + ".npz"
-        arrays = self.sample_arrays(model, n, seed, info, **options)
+        arrays, generate = self.sample_plan(model, n, info, **options)
+        rng = np.random.default_rng(seed)
 
-        def write(tmp):
-            with open(tmp, "wb") as f:
-                np.savez_compressed(f, **arrays)
+        def chunks():
+            for start in range(0, n, SAMPLE_CHUNK):
+                z = rng.standard_normal((min(SAMPLE_CHUNK, n - start), model.latent_dim))
+                yield images.to_uint8(generate(start, z.astype("float32")))
 
-        files.atomic_write(out, write)
-        samples = arrays["images"]
-        return out, f"Wrote {samples.shape[0]} images {samples.shape[1:]} to {out}"
+        shape = (n, *model.sample_shape)
+        files.write_npz(out, arrays, streamed=("images", shape, "uint8", chunks()))
+        return out, f"Wrote {n} images {tuple(model.sample_shape)} to {out}"
 
     # ---------------------------------------------------------- kgan evaluate
 

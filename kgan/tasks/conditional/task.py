@@ -85,26 +85,37 @@ class ConditionalTask(ImageTask):
                           num_classes=len(data.info["class_names"]), seed=seed)
 
     def callbacks(self, model, recipe, out, seed):
-        seed = 0 if seed is None else seed
-        scale = self.grid_scale(model.sample_shape)
-        return [
-            callbacks.ClassGrid(os.path.join(out, "samples"),
-                                samples_per_class=recipe.samples_per_class, seed=seed,
-                                scale=scale),
-            self.training_gif(out),
-            callbacks.ClassInterpolationGif(out, samples_per_pair=recipe.samples_per_class,
-                                            seed=seed, scale=scale),
-        ]
+        return [callbacks.ClassGrid(os.path.join(out, "samples"),
+                                    samples_per_class=recipe.samples_per_class,
+                                    seed=0 if seed is None else seed,
+                                    scale=self.grid_scale(model.sample_shape))]
+
+    def final_artefacts(self, recipe, seed):
+        def interpolation_gif(model, data, out):
+            walk = callbacks.ClassInterpolationGif(
+                out, samples_per_pair=recipe.samples_per_class,
+                seed=0 if seed is None else seed, scale=self.grid_scale(model.sample_shape))
+            walk.set_model(model)
+            walk.write()
+
+        return {**super().final_artefacts(recipe, seed), "interpolation.gif": interpolation_gif}
 
     # ---------------------------------------------------------------- sample
 
-    def sample_arrays(self, model, n, seed, info, labels=None, n_per_label=8):
+    def sample_plan(self, model, n, info, labels=None, n_per_label=8):
         if labels is None:
             chosen = np.arange(n) % model.num_classes
         else:
             chosen = np.repeat(parse_labels(labels, info.get("class_names") or []), n_per_label)
         chosen = model.check_labels(chosen)
-        return {"images": images.to_uint8(model.generate(chosen, seed=seed)), "labels": chosen}
+        return {"labels": chosen}, lambda start, z: model.generate(
+            chosen[start:start + len(z)], z=z)
+
+    def sample(self, model, out, n, seed, info, labels=None, n_per_label=8):
+        """As `ImageTask.sample`; with `labels`, `n_per_label` samples per label (not `n`)."""
+        if labels is not None:
+            n = len(parse_labels(labels, info.get("class_names") or [])) * n_per_label
+        return super().sample(model, out, n, seed, info, labels=labels, n_per_label=n_per_label)
 
     # ---------------------------------------------------------------- export
 

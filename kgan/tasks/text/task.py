@@ -11,12 +11,16 @@ from kgan import callbacks, datasets, export, files, networks, text
 from kgan.metrics import text as text_metrics
 from kgan.tasks.base import Task, TaskData
 from kgan.tasks.text.model import TextGAN
-from kgan.tasks.text.recipes import TEXTGAN_SURNAMES, TEXTGAN_WGAN_SURNAMES, TextRecipe
+from kgan.tasks.text.recipes import (
+    MAX_LENGTH_CAP, TEXTGAN_SURNAMES, TEXTGAN_WGAN_SURNAMES, TextRecipe,
+)
 
 __all__ = ["TextTask", "export_text_generator", "scores_to_strings"]
 
 # Samples scored against held-out text at the end of a run.
 EVAL_SAMPLES = 2000
+# Samples `kgan sample` generates and writes at a time.
+SAMPLE_CHUNK = 4096
 
 
 class TextTask(Task):
@@ -84,7 +88,12 @@ class TextTask(Task):
 
     def load_data(self, recipe, seed):
         data = datasets.load_text(recipe.data, max_length=recipe.max_length,
-                                  batch_size=recipe.batch_size, seed=seed or 0)
+                                  batch_size=recipe.batch_size, seed=seed or 0,
+                                  long_lines=recipe.long_lines, cap=MAX_LENGTH_CAP)
+        if data.num_dropped or data.num_truncated:
+            print(f"{'Dropped' if data.num_dropped else 'Truncated'} "
+                  f"{data.num_dropped or data.num_truncated} lines longer than "
+                  f"{data.max_length} characters.", flush=True)
         info = {"sample_shape": list(data.sample_shape), "vocabulary": data.vocabulary,
                 "corpus": data.description}
         return TaskData(data.train.repeat(), data.sample_shape, info=info,
@@ -111,7 +120,11 @@ class TextTask(Task):
         return {"pretrain_nll_per_token": mle["nll"][-1],
                 "pretrain_seconds": time.perf_counter() - start}
 
-    def after_fit(self, model, data, recipe, out):
+    def final_artefacts(self, recipe, seed):
+        return {"metrics.json": self.write_metrics}
+
+    def write_metrics(self, model, data, out):
+        """Scores 2,000 samples against the held-out text; writes `metrics.json`."""
         source = data.source
         size = min(EVAL_SAMPLES, len(source.held_out_texts), len(source.train_texts))
         samples = model.generate_text(size, seed=12345)
@@ -123,14 +136,22 @@ class TextTask(Task):
         print(f"{size} samples: JS-4 {metrics['js_4']:.3f} (real-vs-real floor "
               f"{metrics['js_floor_4']:.3f}), unique {metrics['unique']:.3f}, novel "
               f"{metrics['novel']:.3f}, self-BLEU-4 {metrics['self_bleu_4']:.3f}")
-        return {}
 
     # ----------------------------------------------------- sample, export
 
     def sample(self, model, out, n, seed, info, **options):
-        texts = model.generate_text(n, seed=seed)
-        path = text.write_lines(texts, out)
-        return path, f"Wrote {len(texts)} samples to {path}"
+        """Writes `n` samples, one per line, generated and written in chunks; the noise
+        comes from `numpy.random.default_rng(seed)`, drawn chunk by chunk."""
+        rng = np.random.default_rng(seed)
+
+        def write(tmp):
+            with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+                for start in range(0, n, SAMPLE_CHUNK):
+                    z = rng.standard_normal((min(SAMPLE_CHUNK, n - start), model.latent_dim))
+                    f.writelines(f"{t}\n" for t in model.generate_text(z.astype("float32")))
+
+        files.atomic_write(out, write)
+        return out, f"Wrote {n} samples to {out}"
 
     def export(self, model, path, overwrite=False):
         """Writes the generator as a SavedModel mapping noise to strings.

@@ -67,10 +67,10 @@ class UnconditionalTask(ImageTask):
         grid = callbacks.SampleGrid(
             os.path.join(out, "samples"), num_samples=recipe.num_samples,
             seed=0 if seed is None else seed, scale=self.grid_scale(model.sample_shape))
-        return [grid, self.training_gif(out)]
+        return [grid]
 
-    def sample_arrays(self, model, n, seed, info):
-        return {"images": images.to_uint8(model.generate(n, seed=seed))}
+    def sample_plan(self, model, n, info):
+        return {}, lambda start, z: model.generate(z)
 
     # ---------------------------------------------------------------- export
 
