@@ -140,6 +140,17 @@ def test_sample_writes_uint8_images(default_run, tmp_path):
     assert confidence > 0.7
 
 
+def test_sample_generates_and_writes_in_chunks(default_run, tmp_path, monkeypatch):
+    out, _ = default_run
+    monkeypatch.setattr(kgan.tasks.images, "SAMPLE_CHUNK", 5)  # 12 samples: chunks of 5, 5, 2
+    target = tmp_path / "chunked.npz"
+    assert cli.main(["sample", str(out), "--n", "12", "--seed", "4", "--out", str(target)]) == 0
+    gan = keras.models.load_model(out / "gan.keras")
+    # The noise is numpy.random.default_rng(seed), drawn chunk by chunk: one draw of 12 rows.
+    z = np.random.default_rng(4).standard_normal((12, gan.latent_dim)).astype("float32")
+    np.testing.assert_array_equal(np.load(target)["images"], images.to_uint8(gan.generate(z)))
+
+
 def test_export_command(default_run, tmp_path):
     import tensorflow as tf
 
@@ -182,8 +193,8 @@ def test_resuming_with_other_options_is_refused(default_run, capsys):
     (["--model", "nope"], "unknown --model 'nope'; registered: cgan, dcgan"),
     (["--data", "nope"], "Built-in datasets: ['digits', 'glyphs']"),
     (["--image-size", "9"], "b * 2**k"),
-    (["--loss", "nope"], "`loss`"),
-    (["--batch-size", "5000"], "`batch_size`=5000 is larger than the number of examples"),
+    (["--loss", "nope"], "--loss"),
+    (["--batch-size", "5000"], "--batch-size 5000 is larger than the number of examples"),
 ])
 def test_bad_train_arguments_fail_before_anything_is_written(tmp_path, capsys, argv, message):
     out = tmp_path / "run"
@@ -212,3 +223,14 @@ def test_help_lists_the_commands():
     assert result.returncode == 0
     for command in ("train", "sample", "export"):
         assert command in result.stdout
+
+
+def test_a_user_error_is_one_line_naming_the_flag_and_no_tensorflow_noise(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    result = subprocess.run(KGAN + ["train", "--batch-size", "5000", "--out", str(tmp_path / "r")],
+                            capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "kgan train: error: --batch-size 5000 is larger than the number of examples in "
+        "scikit-learn digits: there are 1797, and incomplete batches are dropped."]
+    assert not (tmp_path / "r").exists()

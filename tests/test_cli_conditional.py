@@ -86,8 +86,8 @@ def test_sample_defaults_and_bad_labels(cgan_run, tmp_path, capsys):
     target = tmp_path / "cycle.npz"
     assert cli.main(["sample", str(cgan_run), "--n", "12", "--out", str(target)]) == 0
     np.testing.assert_array_equal(np.load(target)["labels"], np.arange(12) % 10)
-    for labels, message in (("10", r"`labels` must be in [0, 10)"),
-                            ("-1", r"`labels` must be in [0, 10)"),
+    for labels, message in (("10", "--labels must be in [0, 10)"),
+                            ("-1", "--labels must be in [0, 10)"),
                             ("A", "neither an integer label nor a class name")):
         assert cli.main(["sample", str(cgan_run), "--labels", labels,
                          "--out", str(tmp_path / "bad.npz")]) == 2

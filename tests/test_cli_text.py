@@ -7,6 +7,7 @@ import sys
 import time
 
 import keras
+import numpy as np
 import pytest
 
 import kgan
@@ -66,7 +67,9 @@ def test_short_run_writes_a_text_run_directory(short_run, tmp_path):
         assert cli.main(["sample", str(out), "--n", "50", "--seed", "7", "--out", str(path)]) == 0
     texts = first.read_text(encoding="utf-8").split("\n")[:-1]
     assert len(texts) == 50 and first.read_text() == second.read_text()
-    assert texts == gan.generate_text(50, seed=7)
+    # The noise is numpy.random.default_rng(seed), drawn chunk by chunk.
+    z = np.random.default_rng(7).standard_normal((50, gan.latent_dim)).astype("float32")
+    assert texts == gan.generate_text(z)
     assert all(set(t) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for t in texts)
 
 
@@ -85,7 +88,17 @@ def test_bad_text_input_fails_before_the_run_directory(tmp_path, capsys):
     long_lines.write_text("abcdef\n" * 200)
     assert cli.main(["train", "--model", "textgan", "--data", str(long_lines), "--max-length",
                      "4", "--out", str(out)]) == 2
-    assert "longer than `max_length`=4" in capsys.readouterr().err and not out.exists()
+    error = capsys.readouterr().err  # in the flags' words, not the Python arguments'
+    assert "200 of 200 lines are longer than --max-length 4" in error and not out.exists()
+    assert "pass --long-lines truncate or --long-lines drop" in error
+
+    # Without --max-length, one stray long line does not make every sample that long.
+    stray = tmp_path / "stray.txt"
+    stray.write_text("abc\n" * 200 + "x" * 5000 + "\n")
+    assert cli.main(["train", "--model", "textgan", "--data", str(stray), "--out", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert "1 of 201 lines are longer than --max-length 64 characters (the cap for an unset " \
+        "--max-length)" in error and not out.exists()
 
 
 def test_text_defaults_do_not_change_the_image_defaults():
@@ -108,3 +121,16 @@ def test_default_text_run_meets_the_quality_bar_in_ten_minutes(tmp_path):
     assert seconds < 600, seconds
     assert metrics["js_4"] - metrics["js_floor_4"] < 0.1, metrics
     assert metrics["unique"] > 0.9 and metrics["novel"] > 0.5, metrics
+
+
+def test_a_corpus_of_five_names_trains_scores_and_is_not_refused_after(tmp_path, capsys):
+    corpus = tmp_path / "five.txt"
+    corpus.write_text("ANNA\nBOB\nCARL\nDORA\nEVE\n")
+    argv = ["train", "--model", "textgan", "--data", str(corpus), "--batch-size", "2",
+            "--epochs", "1", "--steps-per-epoch", "2", "--pretrain-steps", "2",
+            "--filters", "2", "--latent-dim", "4", "--verbose", "0", "--out", str(tmp_path / "r")]
+    assert cli.main(argv) == 0
+    metrics = json.loads((tmp_path / "r" / "metrics.json").read_text())
+    assert metrics["num_samples"] == 1 and 0.0 <= metrics["js_4"] <= 1.0
+    assert cli.main(argv) == 0  # the same command: its own run, finished
+    assert "has already trained 1 epochs" in capsys.readouterr().out

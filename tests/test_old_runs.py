@@ -57,7 +57,7 @@ def test_conditional_run_loads_samples_and_exports(old_run, tmp_path):
 
 
 @pytest.mark.parametrize("old_run", ["text"], indirect=True)
-def test_text_run_loads_samples_exports_and_is_not_continued(old_run, tmp_path, capsys,
+def test_text_run_loads_samples_exports_and_resumes(old_run, tmp_path, capsys,
                                                             monkeypatch):
     gan = kgan.load_model(old_run / "gan.keras")
     assert type(gan) is kgan.TextGAN
@@ -70,5 +70,11 @@ def test_text_run_loads_samples_exports_and_is_not_continued(old_run, tmp_path, 
     monkeypatch.chdir(old_run)  # its run.json names its corpus relative to where it ran
     assert cli.main(["train", "--out", str(old_run)]) == 0
     assert "has already trained 1 epochs" in capsys.readouterr().out
-    assert cli.main(["train", "--out", str(old_run), "--epochs", "2"]) == 2
-    assert "cannot be continued" in capsys.readouterr().err
+    # Text runs kept no backup then: the run goes on from its gan.keras.
+    assert cli.main(["train", "--out", str(old_run), "--epochs", "2", "--verbose", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "has no backup: continuing from its gan.keras (epoch 1)" in out
+    assert f"Resuming {old_run} after epoch 1 of 2" in out
+    resumed = kgan.load_model(old_run / "gan.keras")
+    assert int(resumed.g_optimizer.iterations) == 2 * 2  # two epochs of two steps
+    assert json.loads((old_run / "run.json").read_text())["task"] == "text"

@@ -72,13 +72,18 @@ class TrainingGif(keras.callbacks.Callback):
         )
         return sorted(p for p in found if os.path.isfile(p))
 
-    def on_train_end(self, logs=None):
+    def write(self):
+        """Writes the GIF from the frames there are now; returns its path (None: no frame)."""
         frames = self.frame_paths()
         if not frames:
             self.path = None
-            return
+            return None
         self.path = images.write_gif(
             frames,
             os.path.join(self.out_dir, self.filename),
             duration=self.duration,
         )
+        return self.path
+
+    def on_train_end(self, logs=None):
+        self.write()

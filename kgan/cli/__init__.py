@@ -16,8 +16,10 @@ __all__ = ["CommandError", "build_parser", "main"]
 
 
 def main(argv=None):
-    """Runs `kgan ARGV...`; returns the exit status (2 for a user error, printed in one line)."""
+    """Runs `kgan ARGV...`; returns the exit status: 0, 2 for a user error (printed in
+    one line), 130 when interrupted (Ctrl-C)."""
     from kgan.cli import commands
+    from kgan.cli.messages import for_command_line
     from kgan.cli.train import train
 
     args = build_parser().parse_args(argv)
@@ -25,10 +27,16 @@ def main(argv=None):
                "evaluate": commands.evaluate}[args.command]
     try:
         command(args)
+    except KeyboardInterrupt:
+        # Every file is written atomically and each epoch is backed up, so the
+        # run is left resumable.
+        print(f"kgan {args.command}: interrupted; rerun the same command to resume.",
+              file=sys.stderr)
+        return 130
     except Exception as error:
         if not _is_user_error(error):
             raise
-        print(f"kgan {args.command}: error: {error}", file=sys.stderr)
+        print(f"kgan {args.command}: error: {for_command_line(str(error))}", file=sys.stderr)
         return 2
     return 0
 

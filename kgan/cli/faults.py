@@ -1,9 +1,13 @@
-"""A test hook: `KGAN_TEST_KILL_AT=EPOCH:BATCH` makes `kgan train` kill itself there.
+"""A test hook: `KGAN_TEST_KILL_AT` makes `kgan train` signal itself at a named point.
 
-With the variable set, `kgan train` sends itself SIGKILL at the start of
-batch BATCH (1-based) of epoch EPOCH (1-based, counted over the whole run,
-resumed or not), so tests interrupt a run at a known point instead of by
-timing.
+- `KGAN_TEST_KILL_AT=EPOCH:BATCH`: at the start of batch BATCH (1-based) of
+  epoch EPOCH (1-based, counted over the whole run, resumed or not);
+- `KGAN_TEST_KILL_AT=artefact:NAME`: just before writing the end-of-run
+  artefact NAME (`gan.keras`, `saved_model`, `losses.png`, or one of the
+  task's own final files).
+
+The signal is SIGKILL, or the one `KGAN_TEST_SIGNAL` names (`INT` for a
+Ctrl-C). Tests interrupt runs this way at a known point instead of by timing.
 """
 
 import os
@@ -11,9 +15,14 @@ import signal
 
 import keras
 
-__all__ = ["KILL_AT", "callbacks"]
+__all__ = ["KILL_AT", "SIGNAL", "before", "callbacks"]
 
 KILL_AT = "KGAN_TEST_KILL_AT"
+SIGNAL = "KGAN_TEST_SIGNAL"
+
+
+def _stop():
+    os.kill(os.getpid(), getattr(signal, "SIG" + os.environ.get(SIGNAL, "KILL")))
 
 
 class _KillAt(keras.callbacks.Callback):
@@ -27,13 +36,19 @@ class _KillAt(keras.callbacks.Callback):
 
     def on_train_batch_begin(self, batch, logs=None):
         if (self.epoch, batch + 1) == self.at:
-            os.kill(os.getpid(), signal.SIGKILL)
+            _stop()
 
 
 def callbacks():
-    """`[the kill callback]` when `KGAN_TEST_KILL_AT` is set, else `[]`."""
-    value = os.environ.get(KILL_AT)
-    if not value:
+    """`[the kill callback]` when `KGAN_TEST_KILL_AT` names a batch, else `[]`."""
+    value = os.environ.get(KILL_AT, "")
+    if not value or value.startswith("artefact:"):
         return []
     epoch, batch = (int(part) for part in value.split(":"))
     return [_KillAt(epoch, batch)]
+
+
+def before(artefact):
+    """Stops here when `KGAN_TEST_KILL_AT` is `artefact:ARTEFACT`."""
+    if os.environ.get(KILL_AT) == f"artefact:{artefact}":
+        _stop()

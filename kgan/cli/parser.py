@@ -116,7 +116,9 @@ def build_parser():
                                  description="Generate samples from RUN_DIR/gan.keras.")
     sample.add_argument("run_dir", help="a run directory written by `kgan train`")
     sample.add_argument("--n", type=parse_positive_int, default=64, help="default: %(default)s")
-    sample.add_argument("--seed", type=int, default=None)
+    sample.add_argument("--seed", type=int, default=None,
+                        help="seed of the noise (numpy.random.default_rng, drawn in chunks): "
+                             "the same seed gives the same samples (default: fresh noise)")
     sample.add_argument("--out", required=True,
                         help="output file, by the run's task: " + "; ".join(
                             f"{t.name}: {t.sample_file}" for t in map(tasks.get, tasks.names())))

@@ -13,6 +13,7 @@ exits, however it exits (so a killed run leaves no stale lock).
 
 import json
 import os
+import shutil
 import time
 
 from kgan import files, history, saving
@@ -96,25 +97,41 @@ class RunDir:
                 "kgan never overwrites it. Choose a new directory."
             )
 
-    def completed_epochs(self):
-        """Epochs the run has completed: its backup's, or for a run written before
-        its kind of run kept backups (a `gan.keras` and no backup), its `run.json`'s."""
+    def keras_file_epoch(self):
+        """The epoch `gan.keras` holds (recorded, or for a run from before the records,
+        the run's epochs), or `None` when there is no `gan.keras`."""
+        if not self.resuming or not os.path.isfile(self.file("gan.keras")):
+            return None
+        recorded = (self.info.get("artefacts") or {}).get("gan.keras")
+        return int(recorded if recorded is not None else self.info.get("epochs", 0))
+
+    def backup_state(self):
+        """The backup's state (`kgan.saving.read_training_state`), or `None`.
+
+        Raises:
+            CommandError: the backup is unreadable; the message says how to go on
+                from `gan.keras` when the run has one.
+        """
         if not self.resuming:
-            return 0
-        state = saving.read_training_state(self.file("backup"))
+            return None
+        try:
+            return saving.read_training_state(self.file("backup"))
+        except ValueError as error:
+            raise CommandError(f"{error}{self.recovery_hint()}") from None
+
+    def recovery_hint(self):
+        epoch = self.keras_file_epoch()
+        if epoch is None:
+            return " Delete the backup folder to start the run again from epoch 0."
+        return (f" {self.file('gan.keras')!r} holds the state after epoch {epoch}: delete "
+                f"{self.file('backup')!r} and rerun the same command to continue from it.")
+
+    def completed_epochs(self):
+        """Epochs the run has completed: its backup's, else those its `gan.keras` holds."""
+        state = self.backup_state()
         if state is not None:
             return int(state["epoch"])
-        if os.path.isfile(self.file("gan.keras")):
-            return int(self.info.get("epochs", 0))
-        return 0
-
-    def check_resumable(self, done, epochs):
-        """Refuses to continue a finished run that has no backup to continue from."""
-        if epochs > done and done and saving.read_training_state(self.file("backup")) is None:
-            raise CommandError(
-                f"--out {self.path!r} finished {done} epochs without keeping a backup (it was "
-                "written by an earlier kgan), so it cannot be continued; choose a new --out."
-            )
+        return self.keras_file_epoch() or 0
 
     # ------------------------------------------------------------- the lock
 
@@ -136,6 +153,7 @@ class RunDir:
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode("ascii"))
         self._lock_fd = fd
+        self.remove_temporaries()
 
     def release(self):
         """Lets go of the lock (the kernel also does, when the process ends)."""
@@ -158,6 +176,33 @@ class RunDir:
     def write_info(self, info):
         self.info = dict(info)
         files.write_json(self.info, self.file("run.json"))
+
+    def record(self, artefact, epoch):
+        """Notes in `run.json` that `artefact` now holds the state after `epoch` epochs."""
+        written = dict(self.info.get("artefacts", {}))
+        written[artefact] = int(epoch)
+        self.write_info({**self.info, "artefacts": written})
+
+    def stale(self, artefacts, epoch):
+        """The `artefacts` that do not hold the state after `epoch` epochs: missing, or
+        recorded for another epoch. A run from before these records counts what exists."""
+        written = self.info.get("artefacts") if self.info else None
+        if written is None:
+            return [a for a in artefacts if not os.path.lexists(self.file(a))]
+        return [a for a in artefacts
+                if written.get(a) != epoch or not os.path.lexists(self.file(a))]
+
+    def remove_temporaries(self):
+        """Deletes what an interrupted atomic write left behind (the lock must be held)."""
+        for folder in (self.path, self.file("backup"), self.file("samples")):
+            if not os.path.isdir(folder):
+                continue
+            for name in os.listdir(folder):
+                path = os.path.join(folder, name)
+                if name.startswith(".tmp-") or name.endswith(".tmp.npy"):
+                    os.remove(path)
+                elif name.startswith(".") and ".export-" in name and os.path.isdir(path):
+                    shutil.rmtree(path, ignore_errors=True)
 
     def load_model(self):
         """The run's `gan.keras`, loaded with `kgan.saving.load_model`."""

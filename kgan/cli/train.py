@@ -10,10 +10,14 @@
 
 plus whatever else the task writes. Everything that can fail on bad
 input (options, data, networks) runs before the directory is written.
+
+After any interruption the same command finishes the run: a killed epoch
+is trained again from the backup, and each end-of-run file is recorded in
+`run.json["artefacts"]` with the epoch it holds, so a rerun of a finished
+run rewrites (from the backup) whatever is missing or older.
 """
 
 import dataclasses
-import os
 import time
 
 from kgan import __version__, callbacks, history, networks, saving, tasks
@@ -104,6 +108,25 @@ def _build(task, recipe, data, seed, strategy):
     with strategy.scope():
         model = task.build_for_data(recipe, data, seed)
     task.check_data(model, data)
+    return model, strategy
+
+
+def _model(task, recipe, data, seed, args, run, done):
+    """The model to train: built from the recipe with the backup checked, or, for a run
+    that has no backup (deleted, or from before its kind of run kept one), its gan.keras."""
+    model, strategy = _build(task, recipe, data, seed, args.strategy)
+    if not done:
+        return model
+    if run.backup_state() is None:
+        with strategy.scope():
+            model = run.load_model()
+        saving.save_training_state(model, run.file("backup"), done)
+        print(f"{run.path} has no backup: continuing from its gan.keras (epoch {done})")
+        return model
+    try:
+        saving.load_training_state(model, run.file("backup"))
+    except ValueError as error:
+        raise CommandError(f"{error}{run.recovery_hint()}") from None
     return model
 
 
@@ -118,53 +141,95 @@ def _fit_callbacks(task, model, recipe, run, seed, nan_guard):
     return [
         nan_guard,  # first: later callbacks see restored weights, never NaN ones
         *task.callbacks(model, recipe, run.path, seed),
-        callbacks.BackupAndResume(run.file("backup")),
         keras.callbacks.CSVLogger(run.file("history.csv"), append=True),
+        # Last: an epoch is backed up only once its samples and its history row are written.
+        callbacks.BackupAndResume(run.file("backup")),
         *faults.callbacks(),
     ]
 
 
-def _finish(task, model, data, recipe, run, nan_guard, facts):
-    """Writes what follows training: the model, the export, the loss plot, the task's files."""
-    saving.save_model(model, run.file("gan.keras"))
+def _artefacts(task, recipe, seed, run):
+    """`{name: write(model, data)}`: what follows training, in the order it is written."""
+    def keras_file(model, data):
+        saving.save_model(model, run.file("gan.keras"))
+
+    def saved_model(model, data):
+        task.export(model, run.file("saved_model"), overwrite=True)
+
+    def loss_plot(model, data):
+        history.save_loss_plot(history.read_history_csv(run.file("history.csv")),
+                               run.file("losses.png"))
+
+    def task_file(write):
+        return lambda model, data: write(model, data, run.path)
+
+    own = {name: task_file(write) for name, write in task.final_artefacts(recipe, seed).items()}
+    return {"gan.keras": keras_file, **own, "saved_model": saved_model, "losses.png": loss_plot}
+
+
+def _write(names, artefacts, model, data, run):
+    """Writes the `names` artefacts, recording after each the epoch it holds."""
+    epoch = run.completed_epochs()
+    for name in names:
+        faults.before(name)
+        artefacts[name](model, data)
+        run.record(name, epoch)
+
+
+def _complete(run, task, recipe, seed, args):
+    """A finished run: writes again what an interruption left missing or stale."""
+    done = run.completed_epochs()
+    artefacts = _artefacts(task, recipe, seed, run)
+    stale = run.stale(artefacts, done) if run.backup_state() else []
+    if stale:
+        run.lock()
+        try:
+            _seed(seed, task)
+            data = task.load_data(recipe, seed)
+            model = _model(task, recipe, data, seed, args, run, done)
+            print(f"Completing {run.path}: writing {', '.join(stale)} for epoch {done}, which "
+                  "an interrupted run did not write")
+            _write(stale, artefacts, model, data, run)
+        finally:
+            run.release()
+    print(f"{run.path} has already trained {done} epochs; pass a larger --epochs to continue.")
+    return run.path
+
+
+def _train(run, task, recipe, seed, args):
+    done = run.completed_epochs()
+    _seed(seed, task)
+    data = task.load_data(recipe, seed)
+    model = _model(task, recipe, data, seed, args, run, done)
+    run.start({**(run.info or {}), **_run_info(task, recipe, seed, data)}, done)
+    nan_guard = callbacks.NaNGuard(lr_factor=args.nan_lr_factor)
+    fit_callbacks = _fit_callbacks(task, model, recipe, run, seed, nan_guard)
+    if done:
+        print(f"Resuming {run.path} after epoch {done} of {recipe.epochs}")
+    else:
+        print(f"Training {recipe.model} ({task.name}, recipe {recipe.name}) on {recipe.data} "
+              f"{data.sample_shape} for {recipe.epochs} epochs into {run.path}", flush=True)
+    start = time.perf_counter()
+    facts = {} if done else task.before_fit(model, data, recipe, run.path, args.verbose)
+    model.fit(data.dataset, epochs=recipe.epochs, callbacks=fit_callbacks,
+              verbose=args.verbose, **data.fit_arguments)
+    run.write_info({**run.info, **facts, "train_seconds": time.perf_counter() - start})
+    artefacts = _artefacts(task, recipe, seed, run)
     if nan_guard.message:
+        _write(["gan.keras"], artefacts, model, data, run)
         raise CommandError(f"{nan_guard.message} Saved the last good state in {run.path}.")
-    task.export(model, run.file("saved_model"), overwrite=True)
-    history.save_loss_plot(history.read_history_csv(run.file("history.csv")),
-                           run.file("losses.png"))
-    facts.update(task.after_fit(model, data, recipe, run.path))
-    run.write_info({**run.info, **facts})
+    _write(list(artefacts), artefacts, model, data, run)
     print(f"Wrote {run.path}: {run.contents()}")
+    return run.path
 
 
 def train(args):
     run, task, recipe, seed = resolve(args)
     if run.completed_epochs() >= recipe.epochs:
-        print(f"{run.path} has already trained {run.completed_epochs()} epochs; pass a larger "
-              "--epochs to continue.")
-        return run.path
+        return _complete(run, task, recipe, seed, args)
     if run.resuming:
         run.lock()  # a second process on the same run stops here, at once
     try:
-        done = run.completed_epochs()
-        run.check_resumable(done, recipe.epochs)
-        _seed(seed, task)
-        data = task.load_data(recipe, seed)
-        model = _build(task, recipe, data, seed, args.strategy)
-        run.start({**(run.info or {}), **_run_info(task, recipe, seed, data)}, done)
-        nan_guard = callbacks.NaNGuard(lr_factor=args.nan_lr_factor)
-        fit_callbacks = _fit_callbacks(task, model, recipe, run, seed, nan_guard)
-        if done:
-            print(f"Resuming {run.path} after epoch {done} of {recipe.epochs}")
-        else:
-            print(f"Training {recipe.model} ({task.name}, recipe {recipe.name}) on {recipe.data} "
-                  f"{data.sample_shape} for {recipe.epochs} epochs into {run.path}", flush=True)
-        start = time.perf_counter()
-        facts = {} if done else task.before_fit(model, data, recipe, run.path, args.verbose)
-        model.fit(data.dataset, epochs=recipe.epochs, callbacks=fit_callbacks,
-                  verbose=args.verbose, **data.fit_arguments)
-        facts["train_seconds"] = time.perf_counter() - start
-        _finish(task, model, data, recipe, run, nan_guard, facts)
-        return run.path
+        return _train(run, task, recipe, seed, args)
     finally:
         run.release()

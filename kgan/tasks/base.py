@@ -326,8 +326,14 @@ class Task:
         """
         return {}
 
-    def after_fit(self, model, data, recipe, out):
-        """Runs after training (e.g. writes metrics); returns facts for `run.json`."""
+    def final_artefacts(self, recipe, seed):
+        """The files this task writes once training has ended, besides `gan.keras`,
+        `saved_model/` and `losses.png`: `{name: write(model, data, out)}`.
+
+        `kgan train` records, for each, the epoch it was written for, and a
+        rerun writes again whatever is missing or older than the last epoch
+        (after an interruption), from the backup.
+        """
         return {}
 
     # -------------------------------------------------- sample, export, ...
