@@ -37,7 +37,12 @@ class ClassGrid(SampleGrid):
         classes: Labels of the rows, e.g. `[0, 1, 2]`; `None` shows every
             class of the model.
         samples_per_class: Columns of the grid (>= 1).
-        seed, every, scale, padding, pad_value, filename: as for `SampleGrid`.
+        seed: as for `SampleGrid`.
+        every: as for `SampleGrid`.
+        scale: as for `SampleGrid`.
+        padding: as for `SampleGrid`.
+        pad_value: as for `SampleGrid`.
+        filename: as for `SampleGrid`.
 
     Example:
 

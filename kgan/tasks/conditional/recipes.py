@@ -38,9 +38,11 @@ CGAN_DIGITS = ConditionalRecipe(
     description="AC-GAN on scikit-learn's 8x8 digits: 99.9% of the requested digits recognised "
                 "by a classifier after 60 epochs (benchmarks/conditional.py).",
 )
+"""The default recipe of `kgan train --model cgan`: `cgan-digits`."""
 
 CGAN_GLYPHS = dataclasses.replace(
     CGAN_DIGITS, name="cgan-glyphs", data="glyphs", epochs=100, conditioning="projection",
     description="Projection cGAN on the 62 font glyphs at 32x32: a classifier of the real "
                 "glyphs reads 0.99 of the grid's tiles as their letters after 100 epochs.",
 )
+"""Projection cGAN on the font glyphs: `cgan-glyphs`."""

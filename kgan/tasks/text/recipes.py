@@ -11,8 +11,8 @@ from kgan.validation import (
 
 __all__ = ["MAX_LENGTH_CAP", "TEXTGAN_SURNAMES", "TEXTGAN_WGAN_SURNAMES", "TextRecipe"]
 
-# Without --max-length, samples are as long as the longest line, but no longer than this.
 MAX_LENGTH_CAP = 64
+"""Without `max_length`, samples are as long as the longest line, but no longer than this."""
 
 
 def _long_lines(value, name):
@@ -39,7 +39,9 @@ class TextRecipe(Recipe):
         d_steps: critic updates per generator update.
         gp_weight: WGAN-GP gradient penalty weight.
         beta_max: final Gumbel-softmax inverse temperature (1: no annealing).
-        beta_1, beta_2, clipnorm: Adam's settings for both networks.
+        beta_1: Adam's `beta_1` for both networks.
+        beta_2: Adam's `beta_2` for both networks.
+        clipnorm: gradient-norm clipping of both optimizers (`None`: none).
     """
 
     filters: int = option(32, "network width", parse=parse_positive_int, check=check_int)
@@ -71,6 +73,7 @@ TEXTGAN_SURNAMES = TextRecipe(
                 "warm start and 60 epochs of 60 steps; JS-4 within 0.1 of the real-vs-real "
                 "floor, unique 0.97, novel 0.76 (about 6 minutes on 2 cores).",
 )
+"""The default recipe of `kgan train --model textgan`: `textgan-surnames`."""
 
 TEXTGAN_WGAN_SURNAMES = TextRecipe(
     name="textgan_wgan-surnames", model="textgan_wgan", data="surnames", epochs=60,
@@ -79,3 +82,4 @@ TEXTGAN_WGAN_SURNAMES = TextRecipe(
     beta_1=0.5, beta_2=0.9, clipnorm=None,
     description="Gulrajani et al. (2017)'s WGAN-GP language model with their Adam settings.",
 )
+"""The WGAN-GP language model: `textgan_wgan-surnames`."""

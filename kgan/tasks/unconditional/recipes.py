@@ -26,6 +26,7 @@ DCGAN_DIGITS = UnconditionalRecipe(
     description="The default of `kgan train`: the MNIST-measured recipe (dcgan-mnist) on "
                 "scikit-learn's 1,797 8x8 digits for 60 epochs (about 2 minutes on 2 cores).",
 )
+"""The default recipe of `kgan train`: `dcgan-digits`."""
 
 DCGAN_MNIST = dataclasses.replace(
     DCGAN_DIGITS, name="dcgan-mnist", data="mnist", image_size=28, epochs=10,
@@ -34,3 +35,4 @@ DCGAN_MNIST = dataclasses.replace(
                 "batch 8, learning rate 4e-4, R1 1 and EMA 0.999 reached FD 3.50 and 4.30, "
                 "2.2-2.7x the real-vs-real floor, in 5-6 minutes on 2 cores.",
 )
+"""The measured MNIST recipe: `dcgan-mnist`."""
