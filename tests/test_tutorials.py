@@ -70,13 +70,12 @@ def readme_picture(notebook):
     return None
 
 
-def test_readme_links_every_tutorial_with_its_picture():
-    readme = (REPO / "README.md").read_text()
-    section = readme.split("\n## Tutorials\n", 1)[1].split("\n## ", 1)[0]
+def test_the_docs_link_every_tutorial_with_its_picture():
+    section = (REPO / "docs" / "tutorials.md").read_text()
     for path in NOTEBOOKS:
         link = f"(tutorials/{path.name})"
         row = next((line for line in section.splitlines() if link in line), None)
-        assert row is not None, f"README's Tutorials section does not link {link}"
+        assert row is not None, f"docs/tutorials.md does not link {link}"
         # One sentence, and the picture the notebook itself shows.
         assert re.search(r"\| [A-Z][^|]*\. \|", row), row
         asset = f"assets/tutorial_{path.stem}.png"

@@ -9,7 +9,7 @@ so the paths it prints read `runs/...` as they would for a reader. The kernel
 imports this checkout's kgan.
 
 The PNG shown by the cell tagged `readme-picture` is also written to
-`assets/tutorial_NAME.png`, the README's picture for that tutorial.
+`assets/tutorial_NAME.png`, the picture docs/tutorials.md shows for that tutorial.
 """
 
 import argparse
