@@ -369,3 +369,29 @@ def test_bad_constructor_and_compile_arguments():
         gan.compile(g_optimizer=adam, d_optimizer=adam)
     with pytest.raises(ValueError, match="`g_optimizer`"):
         gan.compile(g_optimizer="not-an-optimizer")
+
+
+def test_lazy_r1_is_k_times_the_penalty_every_k_th_discriminator_step():
+    gan = tiny_gan(r1_weight=2.0, r1_every=4)
+    real = keras.ops.convert_to_tensor(real_images(8))
+    z = gan.sample_noise(8)
+    step = gan.score(real, gan.call_generator(z, None), z, None)
+
+    def critic(samples, training=True):
+        return gan.adversarial_logits(gan.call_discriminator(samples, None, training=training))
+
+    every_step = 0.5 * 2.0 * float(kgan.losses.r1_penalty(critic, real))
+    assert every_step > 0
+    for iteration, expected in ((0, 4 * every_step), (1, 0.0), (3, 0.0), (4, 4 * every_step)):
+        gan.d_optimizer.iterations.assign(iteration)
+        _, penalty = gan.discriminator_loss(step)
+        assert float(penalty) == pytest.approx(expected, rel=1e-5), iteration
+    assert kgan.GAN.from_config(gan.get_config()).r1_every == 4
+
+
+def test_lazy_r1_trains_under_xla():
+    gan = tiny_gan(r1_weight=1.0, r1_every=2, compile_kwargs={"jit_compile": True})
+    history = gan.fit(real_images(16), batch_size=4, epochs=1, verbose=0)
+    assert gan.jit_compile is True and np.isfinite(history.history["penalty"][0])
+    with pytest.raises(ValueError, match="`r1_every`"):
+        tiny_gan(r1_every=0)

@@ -85,6 +85,13 @@ def resize_array(images, image_size):
     return np.asarray(resized.numpy(), dtype=np.float32)
 
 
+def map_images(ds, convert, with_labels):
+    """`convert` applied to the images of `ds` (elements `image` or `(image, label)`)."""
+    if with_labels:
+        return ds.map(lambda x, y: (convert(x), y), num_parallel_calls=tf.data.AUTOTUNE)
+    return ds.map(convert, num_parallel_calls=tf.data.AUTOTUNE)
+
+
 def in_memory_dataset(images, labels, batch_size, shuffle, seed, with_labels):
     """Batches an in-memory array by shuffling indices and gathering whole batches.
 

@@ -5,7 +5,7 @@ import pathlib
 import numpy as np
 import tensorflow as tf
 
-from kgan.datasets._common import Source, resize_tensor, uint8_to_unit
+from kgan.datasets._common import Source, map_images, resize_tensor, uint8_to_unit
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
 _GRAY_MODES = {"1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "I;16N", "F"}
@@ -100,13 +100,8 @@ def load_image_folder_source(directory, files, image_size=None):
             ds = tf.data.Dataset.from_tensor_slices(paths)
         if shuffle:
             ds = ds.shuffle(len(paths), seed=seed, reshuffle_each_iteration=True)
-        if with_labels:
-            ds = ds.map(
-                lambda p, y: (decode(p), y), num_parallel_calls=tf.data.AUTOTUNE
-            )
-        else:
-            ds = ds.map(decode, num_parallel_calls=tf.data.AUTOTUNE)
-        return ds.batch(batch_size, drop_remainder=drop_remainder)
+        return map_images(ds, decode, with_labels).batch(batch_size,
+                                                         drop_remainder=drop_remainder)
 
     return Source(
         description=f"image folder {str(root)!r}",

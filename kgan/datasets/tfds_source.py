@@ -5,7 +5,7 @@ import threading
 
 import tensorflow as tf
 
-from kgan.datasets._common import Source, resize_tensor, uint8_to_unit
+from kgan.datasets._common import Source, map_images, resize_tensor, uint8_to_unit
 
 # tfds fetches most image datasets (mnist among them) from Google storage.
 PROBE_HOST = ("storage.googleapis.com", 443)
@@ -175,18 +175,9 @@ def load_tfds_source(tfds, name, image_size=None, data_dir=None, split="train"):
         if fixed_size:
             # Same-size uint8 images batch cheaply; convert whole batches.
             ds = ds.batch(batch_size, drop_remainder=drop_remainder)
-            if with_labels:
-                return ds.map(
-                    lambda x, y: (convert(x), y), num_parallel_calls=tf.data.AUTOTUNE
-                )
-            return ds.map(convert, num_parallel_calls=tf.data.AUTOTUNE)
-        if with_labels:
-            ds = ds.map(
-                lambda x, y: (convert(x), y), num_parallel_calls=tf.data.AUTOTUNE
-            )
-        else:
-            ds = ds.map(convert, num_parallel_calls=tf.data.AUTOTUNE)
-        return ds.batch(batch_size, drop_remainder=drop_remainder)
+            return map_images(ds, convert, with_labels)
+        return map_images(ds, convert, with_labels).batch(batch_size,
+                                                          drop_remainder=drop_remainder)
 
     return Source(
         description=f"tfds dataset {name!r} ({split})",

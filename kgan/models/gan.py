@@ -90,6 +90,9 @@ class GAN(keras.Model):
         ema_warmup: with `ema_decay`, use `min(ema_decay, (1 + t) / (10 + t))`
             at the t-th update (t from 0), so the average forgets the random
             initial weights within the first few hundred steps.
+        r1_every: lazy R1 (Karras et al. 2020): the penalty every
+            `r1_every`-th discriminator update, `r1_every` times as strong
+            (1: every update).
 
     Example:
 
@@ -105,7 +108,7 @@ class GAN(keras.Model):
 
     def __init__(self, generator, discriminator, latent_dim=None, d_steps=1, gp_weight=0.0,
                  r1_weight=0.0, seed=None, ema_decay=None, ema_warmup=True, augment=None,
-                 **kwargs):
+                 r1_every=1, **kwargs):
         super().__init__(**kwargs)
         for value, name in ((generator, "generator"), (discriminator, "discriminator")):
             if not isinstance(value, keras.layers.Layer):
@@ -118,6 +121,7 @@ class GAN(keras.Model):
         self.d_steps = check_int(d_steps, "d_steps")
         self.gp_weight = check_non_negative(gp_weight, "gp_weight")
         self.r1_weight = check_non_negative(r1_weight, "r1_weight")
+        self.r1_every = check_int(r1_every, "r1_every")
         self.seed = check_seed(seed)
         self.sample_shape = self._check_networks()
         self.augment = augment_lib.check_policy(augment)
@@ -365,7 +369,8 @@ class GAN(keras.Model):
 
             penalty = step_lib.discriminator_penalty(
                 critic, step.real_seen, step.fake_seen, gp_weight=self.gp_weight,
-                r1_weight=self.r1_weight, seed=self.seed_generator,
+                r1_weight=self.r1_weight, seed=self.seed_generator, r1_every=self.r1_every,
+                step=self.d_optimizer.iterations,
             )
         regularization = sum(self.discriminator.losses) if self.discriminator.losses else 0.0
         return loss + penalty + regularization, penalty
@@ -607,6 +612,7 @@ class GAN(keras.Model):
             "d_steps": self.d_steps,
             "gp_weight": self.gp_weight,
             "r1_weight": self.r1_weight,
+            "r1_every": self.r1_every,
             "seed": self.seed,
             "ema_decay": self.ema_decay,
             "ema_warmup": self.ema_warmup,

@@ -83,7 +83,8 @@ def apply_gradients(tape, scaled_loss, optimizer, network):
     optimizer.apply(tape.gradient(scaled_loss, weights), weights)
 
 
-def discriminator_penalty(critic, real, fake, gp_weight=0.0, r1_weight=0.0, seed=None):
+def discriminator_penalty(critic, real, fake, gp_weight=0.0, r1_weight=0.0, seed=None,
+                          r1_every=1, step=None):
     """The weighted WGAN-GP and R1 terms on one batch (0.0 when both weights are 0).
 
     Args:
@@ -95,12 +96,26 @@ def discriminator_penalty(critic, real, fake, gp_weight=0.0, r1_weight=0.0, seed
         r1_weight: `gamma` of the R1 penalty, `gamma / 2 * E[|grad D(x)|^2]`
             on real data (Mescheder et al. 2018).
         seed: a `keras.random.SeedGenerator` for the interpolation weights.
+        r1_every: lazy regularization (Karras et al. 2020, StyleGAN2): the R1
+            term only at the steps `step % r1_every == 0`, `r1_every` times as
+            strong, so it costs `1 / r1_every` of R1 at every step for the
+            same expected penalty.
+        step: the discriminator's update count (its optimizer's
+            `iterations`), needed when `r1_every > 1`.
     """
     penalty = 0.0
     if gp_weight:
         penalty += gp_weight * losses_lib.gradient_penalty(critic, real, fake, seed=seed)
     if r1_weight:
-        penalty += 0.5 * r1_weight * losses_lib.r1_penalty(critic, real)
+        def r1():
+            return 0.5 * r1_weight * r1_every * losses_lib.r1_penalty(critic, real)
+
+        if r1_every == 1:
+            penalty += r1()
+        else:
+            # Only the taken branch runs, so the other steps skip R1's second backward pass.
+            due = ops.equal(ops.mod(ops.cast(step, "int64"), r1_every), 0)
+            penalty += tf.cond(due, r1, lambda: tf.zeros((), "float32"))
     return penalty
 
 

@@ -42,6 +42,8 @@ class ImageRecipe(Recipe):
         image_size: resize the images to `image_size` x `image_size`
             (`None`: the data's own size).
         r1_weight: `gamma` of the R1 penalty on real data; 0 for none.
+        r1_every: apply R1 every `r1_every` discriminator steps, that many
+            times as strong (lazy regularization).
         augment: DiffAugment policy for the discriminator's inputs, e.g.
             `"color,translation,cutout"`; `""` for none.
         beta_1: Adam's `beta_1` for both networks.
@@ -53,6 +55,8 @@ class ImageRecipe(Recipe):
         check=optional(check_int), none="the data's own size")
     r1_weight: float = option(0.0, "R1 penalty weight gamma", parse=parse_non_negative_float,
                               check=check_non_negative, absent=0.0)
+    r1_every: int = option(1, "lazy R1: the penalty every N discriminator steps, N times as "
+                              "strong", parse=parse_positive_int, check=check_int, absent=1)
     augment: str = option("", "DiffAugment policy for D's inputs, e.g. color,translation,cutout; "
                           "'none' disables it", parse=parse_augment, check=_check_augment,
                           absent="")

@@ -71,7 +71,7 @@ class ConditionalTask(ImageTask):
             generator, discriminator, num_classes=num_classes, latent_dim=recipe.latent_dim,
             class_loss_weight=recipe.class_loss_weight, seed=seed,
             ema_decay=recipe.ema_decay or None, augment=recipe.augment or None,
-            r1_weight=recipe.r1_weight)
+            r1_weight=recipe.r1_weight, r1_every=recipe.r1_every)
         gan.compile(**self.compile_arguments(recipe))
         return gan
 

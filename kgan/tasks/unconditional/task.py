@@ -56,7 +56,7 @@ class UnconditionalTask(ImageTask):
             filters=recipe.filters, **options)
         gan = GAN(generator, discriminator, latent_dim=recipe.latent_dim, seed=seed,
                   ema_decay=recipe.ema_decay or None, augment=recipe.augment or None,
-                  r1_weight=recipe.r1_weight)
+                  r1_weight=recipe.r1_weight, r1_every=recipe.r1_every)
         gan.compile(**self.compile_arguments(recipe))
         return gan
 
