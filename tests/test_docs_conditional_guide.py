@@ -1,27 +1,16 @@
 """The conditional guide's example (docs/guides/conditional.md) runs as written (one epoch)."""
 
-import os
-import re
-
 import keras
 import numpy as np
 
 from conftest import REPO
+from test_readme import code_block_after, run_example
 
 GUIDE = (REPO / "docs" / "guides" / "conditional.md").read_text()
 
 
 def test_conditional_python_example_runs(tmp_path):
-    after = GUIDE.split("<!-- guide-example -->", 1)[1]
-    code = re.search(r"```\w*\n(.*?)```", after, re.S).group(1)
-    assert "epochs=60" in code
-    cwd = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        namespace = {}
-        exec(code.replace("epochs=60", "epochs=1"), namespace)
-    finally:
-        os.chdir(cwd)
+    namespace = run_example(code_block_after("<!-- guide-example -->", GUIDE), tmp_path)
     assert namespace["sevens"].shape == (16, 8, 8, 1)
     assert (tmp_path / "runs/c/samples/epoch_0001.png").is_file()
     import tensorflow as tf

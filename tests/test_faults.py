@@ -17,6 +17,7 @@ import kgan
 from conftest import REPO, real_images, tiny_gan
 from kgan import saving
 from task_support import check, kgan_command
+from test_long_runs import PlantNaN
 
 TINY = ["train", "--filters", "2", "--latent-dim", "4", "--batch-size", "256", "--seed", "0",
         "--verbose", "0"]
@@ -84,22 +85,6 @@ def test_a_corrupt_backup_says_how_to_go_on_from_gan_keras(one_epoch):
     assert int(gan.g_optimizer.iterations) == 2 * (1797 // 256)
 
 
-class PlantNaN(keras.callbacks.Callback):
-    """Poisons a discriminator weight at the start of batch 2 of epoch 2."""
-
-    def __init__(self):
-        super().__init__()
-        self.epoch = None
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.epoch = epoch
-
-    def on_train_batch_begin(self, batch, logs=None):
-        if (self.epoch, batch) == (1, 1):
-            kernel = self.model.discriminator.trainable_weights[0]
-            kernel.assign(np.full(kernel.shape, np.nan, "float32"))
-
-
 def test_nan_mid_epoch_under_xla_restores_the_last_good_epoch(seeded):
     gan = tiny_gan(compile_kwargs={"jit_compile": True})
     guard = kgan.callbacks.NaNGuard()
@@ -107,7 +92,7 @@ def test_nan_mid_epoch_under_xla_restores_the_last_good_epoch(seeded):
     keep = keras.callbacks.LambdaCallback(
         on_epoch_end=lambda epoch, logs: good.append([w.numpy().copy() for w in gan.weights]))
     history = gan.fit(real_images(16), batch_size=4, epochs=4, verbose=0,
-                      callbacks=[guard, PlantNaN(), keep])
+                      callbacks=[guard, PlantNaN(epoch=1, batch=1), keep])
     assert gan.jit_compile is True  # the step really ran under XLA
     assert guard.message and "non-finite at batch 2" in guard.message
     assert len(history.epoch) == 2 and saving.all_finite(gan.variables)

@@ -12,9 +12,22 @@ from conftest import REPO
 README = (REPO / "README.md").read_text()
 
 
-def code_block_after(marker):
-    after = README.split(marker, 1)[1]
+def code_block_after(marker, text=README):
+    after = text.split(marker, 1)[1]
     return re.search(r"```\w*\n(.*?)```", after, re.S).group(1)
+
+
+def run_example(code, directory):
+    """Runs a documented example in `directory` with one epoch instead of 60; its names."""
+    assert "epochs=60" in code
+    cwd = os.getcwd()
+    os.chdir(directory)
+    try:
+        namespace = {}
+        exec(code.replace("epochs=60", "epochs=1"), namespace)
+    finally:
+        os.chdir(cwd)
+    return namespace
 
 
 def test_first_screen_has_exactly_the_two_setup_commands():
@@ -33,15 +46,7 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_python_example_runs(tmp_path):
-    code = code_block_after("<!-- readme-example -->")
-    assert "epochs=60" in code
-    cwd = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        namespace = {}
-        exec(code.replace("epochs=60", "epochs=1"), namespace)
-    finally:
-        os.chdir(cwd)
+    namespace = run_example(code_block_after("<!-- readme-example -->"), tmp_path)
     gan = keras.models.load_model(tmp_path / "runs/py/gan.keras")
     np.testing.assert_array_equal(gan.generate(16, seed=0), namespace["images"])
     assert (tmp_path / "runs/py/samples/epoch_0001.png").is_file()

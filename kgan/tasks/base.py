@@ -26,8 +26,8 @@ import dataclasses
 from typing import Any, Callable, Optional
 
 from kgan.validation import (
-    check_int, check_non_negative, check_positive, check_unit_interval, parse_positive_float,
-    parse_positive_int, parse_unit_interval,
+    check_int, check_positive, check_unit_interval, parse_positive_float, parse_positive_int,
+    parse_unit_interval,
 )
 
 __all__ = ["Argument", "Recipe", "Task", "TaskData", "option", "optional"]
