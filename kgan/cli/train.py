@@ -111,6 +111,26 @@ def _build(task, recipe, data, seed, strategy):
     return model, strategy
 
 
+def _with_precision(task, recipe, data, seed, run):
+    """`(recipe, policy, reason)`: the recipe with `precision` resolved to the policy the
+    run trains under. A run that recorded one keeps it; `auto` is measured here."""
+    if not hasattr(recipe, "precision"):
+        return recipe, "float32", ""
+    recorded = (run.info or {}).get("dtype_policy")
+    if recorded:
+        return dataclasses.replace(recipe, precision=recorded), recorded, "recorded by the run"
+    measure = recipe.precision == "auto"
+    if measure:
+        print("Measuring the training step in float32 and in bfloat16 (--precision auto)",
+              flush=True)
+    batch = next(iter(data.dataset)) if measure else None
+    choice = task.choose_precision(recipe, batch,
+                                   lambda r: task.build_for_data(r, data, seed=0))
+    if measure:
+        _seed(seed, task)  # the measurement drew from the global random state
+    return dataclasses.replace(recipe, precision=choice.policy), choice.policy, choice.reason
+
+
 def _model(task, recipe, data, seed, args, run, done):
     """The model to train: built from the recipe with the backup checked, or, for a run
     that has no backup (deleted, or from before its kind of run kept one), its gan.keras."""
@@ -186,7 +206,8 @@ def _complete(run, task, recipe, seed, args):
         try:
             _seed(seed, task)
             data = task.load_data(recipe, seed)
-            model = _model(task, recipe, data, seed, args, run, done)
+            built, _, _ = _with_precision(task, recipe, data, seed, run)
+            model = _model(task, built, data, seed, args, run, done)
             print(f"Completing {run.path}: writing {', '.join(stale)} for epoch {done}, which "
                   "an interrupted run did not write")
             _write(stale, artefacts, model, data, run)
@@ -200,8 +221,10 @@ def _train(run, task, recipe, seed, args):
     done = run.completed_epochs()
     _seed(seed, task)
     data = task.load_data(recipe, seed)
-    model = _model(task, recipe, data, seed, args, run, done)
-    run.start({**(run.info or {}), **_run_info(task, recipe, seed, data)}, done)
+    built, policy, reason = _with_precision(task, recipe, data, seed, run)
+    model = _model(task, built, data, seed, args, run, done)
+    run.start({**(run.info or {}), **_run_info(task, recipe, seed, data), "dtype_policy": policy},
+              done)
     nan_guard = callbacks.NaNGuard(lr_factor=args.nan_lr_factor)
     fit_callbacks = _fit_callbacks(task, model, recipe, run, seed, nan_guard)
     if done:
@@ -209,6 +232,8 @@ def _train(run, task, recipe, seed, args):
     else:
         print(f"Training {recipe.model} ({task.name}, recipe {recipe.name}) on {recipe.data} "
               f"{data.sample_shape} for {recipe.epochs} epochs into {run.path}", flush=True)
+    if reason:
+        print(f"Precision: {policy} ({reason})", flush=True)
     start = time.perf_counter()
     facts = {} if done else task.before_fit(model, data, recipe, run.path, args.verbose)
     model.fit(data.dataset, epochs=recipe.epochs, callbacks=fit_callbacks,

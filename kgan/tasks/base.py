@@ -301,6 +301,15 @@ class Task:
         """A compiled model built from `recipe` (see the task's own docstring)."""
         raise NotImplementedError
 
+    def choose_precision(self, recipe, batch, build):
+        """The `kgan.precision.Choice` for the recipe's `precision` (`float32` for a
+        recipe without one); `auto` times `build(recipe)` under each policy on `batch`."""
+        from kgan import precision
+
+        requested = getattr(recipe, "precision", "float32")
+        return precision.choose(
+            requested, lambda policy: build(dataclasses.replace(recipe, precision=policy)), batch)
+
     # ------------------------------------------------------------ kgan train
 
     def load_data(self, recipe, seed):

@@ -14,14 +14,14 @@ from typing import Optional
 import numpy as np
 import tensorflow as tf
 
-from kgan import callbacks, datasets, files, images, metrics
+from kgan import callbacks, datasets, files, images, metrics, precision
 from kgan.tasks.base import Argument, Recipe, Task, TaskData, option, optional
 from kgan.validation import (
     check_int, check_non_negative, parse_augment, parse_non_negative_float,
     parse_positive_int,
 )
 
-__all__ = ["ImageRecipe", "ImageTask", "to_uint8_graph"]
+__all__ = ["ImageRecipe", "ImageTask", "random_images", "to_uint8_graph"]
 
 # Images `kgan sample` generates and writes at a time.
 SAMPLE_CHUNK = 4096
@@ -47,6 +47,9 @@ class ImageRecipe(Recipe):
         augment: DiffAugment policy for the discriminator's inputs, e.g.
             `"color,translation,cutout"`; `""` for none.
         beta_1: Adam's `beta_1` for both networks.
+        precision: `"float32"`, `"mixed_bfloat16"`, or `"auto"`: bfloat16
+            where a short measurement on this machine finds it faster
+            (`kgan.precision.choose`).
     """
 
     filters: int = option(32, "network width", parse=parse_positive_int, check=check_int)
@@ -61,6 +64,15 @@ class ImageRecipe(Recipe):
                           "'none' disables it", parse=parse_augment, check=_check_augment,
                           absent="")
     beta_1: float = option(0.5, "", flag=False, check=check_non_negative)
+    precision: str = option("float32", "dtype policy; auto: bfloat16 where a short measurement "
+                                       "on this machine finds it faster",
+                            choices=precision.POLICIES, check=precision.check_precision,
+                            absent="float32")
+
+
+def random_images(shape, seed=0):
+    """Uniform float32 images in [-1, 1] of `shape` (e.g. a batch to time a step on)."""
+    return np.random.default_rng(seed).uniform(-1, 1, shape).astype("float32")
 
 
 def to_uint8_graph(images_tensor):

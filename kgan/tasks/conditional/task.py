@@ -1,16 +1,17 @@
 """The class-conditional image task: `kgan.ConditionalGAN`, ask for a class, get it."""
 
+import dataclasses
 import os
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from kgan import callbacks, datasets, export, images, networks
+from kgan import callbacks, datasets, export, images, networks, precision
 from kgan.tasks.base import Argument
 from kgan.tasks.conditional.model import ConditionalGAN
 from kgan.tasks.conditional.recipes import CGAN_DIGITS, CGAN_GLYPHS, ConditionalRecipe
-from kgan.tasks.images import ImageTask, to_uint8_graph
+from kgan.tasks.images import ImageTask, random_images, to_uint8_graph
 from kgan.validation import parse_positive_int
 
 __all__ = ["ConditionalTask"]
@@ -61,12 +62,20 @@ class ConditionalTask(ImageTask):
             image_shape: `(height, width, channels)` of the images.
             num_classes: the number of classes (labels `0 .. num_classes - 1`).
             seed: seed of the training noise.
+                `precision="auto"` measures both policies on random images first.
             **overrides: recipe fields to change, e.g. `conditioning="projection"`.
         """
         recipe = self.recipe(recipe, **overrides)
-        generator, discriminator = networks.get(
-            recipe.model, image_shape=tuple(image_shape), latent_dim=recipe.latent_dim,
-            filters=recipe.filters, num_classes=num_classes, conditioning=recipe.conditioning)
+        if recipe.precision == "auto":
+            batch = (random_images((recipe.batch_size, *image_shape)),
+                     np.arange(recipe.batch_size, dtype="int32") % num_classes)
+            recipe = dataclasses.replace(recipe, precision=self.choose_precision(
+                recipe, batch, lambda r: self.build(r, image_shape=image_shape,
+                                                    num_classes=num_classes, seed=seed)).policy)
+        with precision.scope(recipe.precision):
+            generator, discriminator = networks.get(
+                recipe.model, image_shape=tuple(image_shape), latent_dim=recipe.latent_dim,
+                filters=recipe.filters, num_classes=num_classes, conditioning=recipe.conditioning)
         gan = ConditionalGAN(
             generator, discriminator, num_classes=num_classes, latent_dim=recipe.latent_dim,
             class_loss_weight=recipe.class_loss_weight, seed=seed,

@@ -1,14 +1,15 @@
 """The unconditional image task: `kgan.GAN` on images, noise in, images out."""
 
+import dataclasses
 import os
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from kgan import callbacks, export, images, networks
+from kgan import callbacks, export, images, networks, precision
 from kgan.models import GAN, infer_latent_dim
-from kgan.tasks.images import ImageTask, to_uint8_graph
+from kgan.tasks.images import ImageTask, random_images, to_uint8_graph
 from kgan.tasks.unconditional.recipes import DCGAN_DIGITS, DCGAN_MNIST, UnconditionalRecipe
 from kgan.validation import check_int
 
@@ -47,13 +48,20 @@ class UnconditionalTask(ImageTask):
                 `UnconditionalRecipe`.
             image_shape: `(height, width, channels)` of the images.
             seed: seed of the training noise (`None`: Keras' global seed).
+                `precision="auto"` measures both policies on random images first
+                (`kgan.precision.choose`).
             **overrides: recipe fields to change, e.g. `filters=64`.
         """
         recipe = self.recipe(recipe, **overrides)
+        if recipe.precision == "auto":
+            batch = random_images((recipe.batch_size, *image_shape))
+            recipe = dataclasses.replace(recipe, precision=self.choose_precision(
+                recipe, batch, lambda r: self.build(r, image_shape=image_shape, seed=seed)).policy)
         options = {"spectral_norm": True} if recipe.spectral_norm else {}
-        generator, discriminator = networks.get(
-            recipe.model, image_shape=tuple(image_shape), latent_dim=recipe.latent_dim,
-            filters=recipe.filters, **options)
+        with precision.scope(recipe.precision):
+            generator, discriminator = networks.get(
+                recipe.model, image_shape=tuple(image_shape), latent_dim=recipe.latent_dim,
+                filters=recipe.filters, **options)
         gan = GAN(generator, discriminator, latent_dim=recipe.latent_dim, seed=seed,
                   ema_decay=recipe.ema_decay or None, augment=recipe.augment or None,
                   r1_weight=recipe.r1_weight, r1_every=recipe.r1_every)
