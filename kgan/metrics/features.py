@@ -480,7 +480,8 @@ def default_extractor_path(data, image_shape):
     import hashlib
 
     text = os.fspath(data)
-    identity = text if text == "digits" else os.path.abspath(os.path.expanduser(text))
+    local = os.path.exists(os.path.expanduser(text))
+    identity = os.path.abspath(os.path.expanduser(text)) if local else text
     digest = hashlib.sha1(f"{identity}|{tuple(image_shape)}".encode()).hexdigest()[:10]
     base = "".join(c if c.isalnum() or c in "-_" else "_"
                    for c in os.path.basename(os.path.normpath(identity))) or "data"

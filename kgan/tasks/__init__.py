@@ -13,8 +13,8 @@ Example:
 ```python
 kgan.tasks.names()                          # ['unconditional', 'conditional', 'text']
 task = kgan.tasks.get("unconditional")
-[r.name for r in task.recipes]              # ['dcgan-digits', 'dcgan-mnist']
-gan = task.build("dcgan-digits", image_shape=(8, 8, 1))   # what `kgan train` trains
+[r.name for r in task.recipes]   # ['dcgan-mnist5k', 'dcgan-digits', 'dcgan-mnist']
+gan = task.build("dcgan-mnist5k", image_shape=(28, 28, 1))   # what `kgan train` trains
 ```
 """
 

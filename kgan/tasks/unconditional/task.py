@@ -10,7 +10,9 @@ import tensorflow as tf
 from kgan import callbacks, export, images, networks, precision
 from kgan.models import GAN, infer_latent_dim
 from kgan.tasks.images import ImageTask, random_images, to_uint8_graph
-from kgan.tasks.unconditional.recipes import DCGAN_DIGITS, DCGAN_MNIST, UnconditionalRecipe
+from kgan.tasks.unconditional.recipes import (
+    DCGAN_DIGITS, DCGAN_MNIST, DCGAN_MNIST5K, UnconditionalRecipe,
+)
 from kgan.validation import check_int
 
 __all__ = ["UnconditionalTask"]
@@ -38,13 +40,13 @@ class UnconditionalTask(ImageTask):
     description = "images from noise (kgan.GAN)"
     model_class = GAN
     recipe_class = UnconditionalRecipe
-    recipes = (DCGAN_DIGITS, DCGAN_MNIST)
+    recipes = (DCGAN_MNIST5K, DCGAN_DIGITS, DCGAN_MNIST)
 
     def build(self, recipe=None, *, image_shape, seed=None, **overrides):
         """A compiled `kgan.GAN` built as `kgan train` builds it.
 
         Args:
-            recipe: a recipe name (default `"dcgan-digits"`) or an
+            recipe: a recipe name (default `"dcgan-mnist5k"`) or an
                 `UnconditionalRecipe`.
             image_shape: `(height, width, channels)` of the images.
             seed: seed of the training noise (`None`: Keras' global seed).
