@@ -194,7 +194,28 @@ def repeated_batches(arrays, batch_size):
 # ----------------------------------------------------------------- machine
 
 
+_RELIED_ON_FLAGS = ("avx2", "fma", "avx512f", "avx512_bf16", "amx_tile", "amx_bf16")
+
+
+def cpu_model():
+    """`(model name, the CPU flags of _RELIED_ON_FLAGS it reports)` from /proc/cpuinfo."""
+    model, flags = platform.processor() or platform.machine(), set()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key.strip() == "model name":
+                    model = value.strip()
+                elif key.strip() == "flags":
+                    flags = set(value.split())
+                    break
+    except OSError:
+        pass
+    return model, [flag for flag in _RELIED_ON_FLAGS if flag in flags]
+
+
 def machine_info():
+    model, flags = cpu_model()
     try:
         usable = len(os.sched_getaffinity(0))
     except AttributeError:
@@ -204,6 +225,8 @@ def machine_info():
         ("python", platform.python_version()),
         ("tensorflow / keras", f"{tf.__version__} / {keras.__version__}"),
         ("machine", f"{platform.machine()}, {platform.processor() or platform.system()}"),
+        ("CPU model", model),
+        ("CPU flags", ", ".join(flags) or "none of " + ", ".join(_RELIED_ON_FLAGS)),
         ("CPUs", f"{os.cpu_count()} ({usable} usable by this process)"),
         ("GPUs", ", ".join(g.name for g in gpus) if gpus else "none"),
         ("TF threads", f"intra-op {tf.config.threading.get_intra_op_parallelism_threads()}, "

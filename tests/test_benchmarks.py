@@ -99,3 +99,28 @@ def test_sample_memory_prints_a_row_per_n():
     rows = [line.split() for line in result.stdout.splitlines()[2:]]
     assert [row[0] for row in rows] == ["10", "20"]
     assert all(float(row[1]) > 100 for row in rows)  # MB: TensorFlow alone is more
+
+
+def test_time_to_quality_times_each_row_and_seed():
+    tiny = "filters=2,latent_dim=4,batch_size=32,ema_decay=0"
+    command = [sys.executable, "benchmarks/time_to_quality.py", "--data", "digits",
+               "--image-size", "8", "--seeds", "0", "1", "--every", "64", "--max-images", "192",
+               "--n", "300", "--row", f"tiny={tiny}", "--row", f"lazy={tiny},r1_every=2"]
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("  CPU model") for line in lines)
+    floor = float(next(line for line in lines if line.startswith("Floor:")).split()[2])
+    per_seed = [line.split() for line in lines if line.split()[:2] in (["tiny", "0"], ["tiny", "1"],
+                                                                       ["lazy", "0"], ["lazy", "1"])]
+    assert len(per_seed) == 4
+    for row in per_seed:
+        # Three evaluations of a 2-filter GAN: nowhere near the floor, so "-" twice.
+        assert row[2:4] == ["-", "-"]
+        fd, ratio = float(row[4]), float(row[5])
+        assert fd > floor > 0 and ratio == pytest.approx(fd / floor, rel=2e-3, abs=0.006)
+    medians = {line.split()[0]: line.split() for line in lines[lines.index(
+        next(line for line in lines if line.startswith("Medians"))) + 2:]}
+    assert set(medians) == {"tiny", "lazy"} and medians["lazy"][1] == "float32"
+    assert "r1_every=2" in " ".join(medians["lazy"])
