@@ -104,7 +104,7 @@ def test_sample_memory_prints_a_row_per_n():
 def test_time_to_quality_times_each_row_and_seed():
     tiny = "filters=2,latent_dim=4,batch_size=32,ema_decay=0"
     command = [sys.executable, "benchmarks/time_to_quality.py", "--data", "digits",
-               "--image-size", "8", "--seeds", "0", "1", "--every", "64", "--max-images", "192",
+               "--image-size", "8", "--seeds", "0", "--every", "64", "--max-images", "192",
                "--n", "300", "--row", f"tiny={tiny}", "--row", f"lazy={tiny},r1_every=2"]
     result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600,
                             env={**os.environ, "PYTHONPATH": str(REPO)})
@@ -112,9 +112,8 @@ def test_time_to_quality_times_each_row_and_seed():
     lines = result.stdout.splitlines()
     assert any(line.startswith("  CPU model") for line in lines)
     floor = float(next(line for line in lines if line.startswith("Floor:")).split()[2])
-    per_seed = [line.split() for line in lines if line.split()[:2] in (["tiny", "0"], ["tiny", "1"],
-                                                                       ["lazy", "0"], ["lazy", "1"])]
-    assert len(per_seed) == 4
+    per_seed = [line.split() for line in lines if line.split()[:2] in (["tiny", "0"], ["lazy", "0"])]
+    assert len(per_seed) == 2
     for row in per_seed:
         # Three evaluations of a 2-filter GAN: nowhere near the floor, so "-" twice.
         assert row[2:4] == ["-", "-"]

@@ -12,7 +12,6 @@ import pytest
 from kgan import cli, images
 from kgan.tasks.conditional import CGAN_DIGITS
 from kgan.tasks.unconditional import DCGAN_DIGITS
-from test_cli import digit_classifier
 
 KGAN = [sys.executable, "-m", "kgan"]
 # Short enough for CI; the figure at the default 60 epochs is in benchmarks/conditional.py.
@@ -33,7 +32,13 @@ def cgan_run(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def classifier():
-    return digit_classifier()
+    """Logistic regression on scikit-learn's 8x8 digits (what cgan trains on), in [-1, 1]."""
+    from sklearn.datasets import load_digits
+    from sklearn.linear_model import LogisticRegression
+
+    digits = load_digits()
+    x = digits.images.reshape(len(digits.images), -1) / 8.0 - 1.0
+    return LogisticRegression(max_iter=3000).fit(x, digits.target)
 
 
 def predict(classifier, uint8_images):
