@@ -4,7 +4,9 @@ Sample writers (`SampleGrid`, `ClassGrid`, `TextSamples`) generate from one
 fixed latent batch after each epoch; `TrainingGif` and
 `ClassInterpolationGif` write animations when training ends;
 `BackupAndResume` and `NaNGuard` make long runs survive crashes and
-divergence; `Evaluate` puts FD, KID and the other metrics into the logs.
+divergence; `Evaluate` puts FD, KID and the other metrics into the logs;
+`TensorBoardSummaries` writes the logs and the sample files as TensorBoard
+events.
 The image writing itself lives in the pure functions of `kgan.images` and
 `kgan.class_images`.
 
@@ -31,6 +33,7 @@ from kgan.callbacks.evaluate import Evaluate
 from kgan.callbacks.nan_guard import NaNGuard
 from kgan.callbacks.sample_grid import SampleGrid
 from kgan.callbacks.sample_writer import SampleWriter
+from kgan.callbacks.tensorboard_summaries import TensorBoardSummaries
 from kgan.callbacks.text_samples import TextSamples
 from kgan.callbacks.training_gif import TrainingGif
 
@@ -42,6 +45,7 @@ __all__ = [
     "NaNGuard",
     "SampleGrid",
     "SampleWriter",
+    "TensorBoardSummaries",
     "TextSamples",
     "TrainingGif",
 ]

@@ -98,6 +98,9 @@ def _train_parser(commands):
                        default="default",
                        help="tf.distribute strategy: all local GPUs (mirrored) or the workers "
                             "in TF_CONFIG (multiworker); default: one device")
+    train.add_argument("--tensorboard", action="store_true", default=None,
+                       help="also write each epoch's losses and samples as TensorBoard events "
+                            "to RUN_DIR/tensorboard (a resumed run keeps doing so)")
     train.add_argument("--out", default=None,
                        help="run directory: a new one, or an earlier run to resume "
                             "(default: a new runs/MODEL-DATA-TIME)")

@@ -7,6 +7,7 @@
     RUN_DIR/gan.keras         the model (keras.models.load_model)
     RUN_DIR/saved_model/      the sampling generator as a SavedModel
     RUN_DIR/backup/           the state after the last completed epoch
+    RUN_DIR/tensorboard/      with --tensorboard: each epoch's losses and samples as events
 
 plus whatever else the task writes. Everything that can fail on bad
 input (options, data, networks) runs before the directory is written.
@@ -155,12 +156,16 @@ def _run_info(task, recipe, seed, data):
             **data.info, "kgan_version": __version__}
 
 
-def _fit_callbacks(task, model, recipe, run, seed, nan_guard):
+def _fit_callbacks(task, model, recipe, run, seed, nan_guard, tensorboard):
     import keras
 
+    own = task.callbacks(model, recipe, run.path, seed)
+    writers = [c for c in own if isinstance(c, callbacks.SampleWriter)]
     return [
         nan_guard,  # first: later callbacks see restored weights, never NaN ones
-        *task.callbacks(model, recipe, run.path, seed),
+        *own,
+        *([callbacks.TensorBoardSummaries(run.file("tensorboard"), writers)] if tensorboard
+          else []),
         keras.callbacks.CSVLogger(run.file("history.csv"), append=True),
         # Last: an epoch is backed up only once its samples and its history row are written.
         callbacks.BackupAndResume(run.file("backup")),
@@ -223,10 +228,11 @@ def _train(run, task, recipe, seed, args):
     data = task.load_data(recipe, seed)
     built, policy, reason = _with_precision(task, recipe, data, seed, run)
     model = _model(task, built, data, seed, args, run, done)
-    run.start({**(run.info or {}), **_run_info(task, recipe, seed, data), "dtype_policy": policy},
-              done)
+    tensorboard = bool(args.tensorboard or (run.info or {}).get("tensorboard"))
+    run.start({**(run.info or {}), **_run_info(task, recipe, seed, data), "dtype_policy": policy,
+               "tensorboard": tensorboard}, done)
     nan_guard = callbacks.NaNGuard(lr_factor=args.nan_lr_factor)
-    fit_callbacks = _fit_callbacks(task, model, recipe, run, seed, nan_guard)
+    fit_callbacks = _fit_callbacks(task, model, recipe, run, seed, nan_guard, tensorboard)
     if done:
         print(f"Resuming {run.path} after epoch {done} of {recipe.epochs}")
     else:
@@ -248,7 +254,17 @@ def _train(run, task, recipe, seed, args):
     return run.path
 
 
+def _check_tensorboard(args):
+    import importlib.util
+
+    if args.tensorboard and importlib.util.find_spec("tensorboard") is None:
+        raise CommandError("--tensorboard needs the tensorboard package, which is not installed: "
+                           "pip install tensorboard (or kgan's extra: pip install "
+                           "\"kgan[tensorboard]\").")
+
+
 def train(args):
+    _check_tensorboard(args)
     run, task, recipe, seed = resolve(args)
     if run.completed_epochs() >= recipe.epochs:
         return _complete(run, task, recipe, seed, args)
