@@ -199,18 +199,16 @@ _RELIED_ON_FLAGS = ("avx2", "fma", "avx512f", "avx512_bf16", "amx_tile", "amx_bf
 
 def cpu_model():
     """`(model name, the CPU flags of _RELIED_ON_FLAGS it reports)` from /proc/cpuinfo."""
-    model, flags = platform.processor() or platform.machine(), set()
+    from kgan.precision import cpu_flags
+
+    model = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as f:
-            for line in f:
-                key, _, value = line.partition(":")
-                if key.strip() == "model name":
-                    model = value.strip()
-                elif key.strip() == "flags":
-                    flags = set(value.split())
-                    break
+            model = next((line.partition(":")[2].strip() for line in f
+                          if line.partition(":")[0].strip() == "model name"), model)
     except OSError:
         pass
+    flags = cpu_flags()
     return model, [flag for flag in _RELIED_ON_FLAGS if flag in flags]
 
 

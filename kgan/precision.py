@@ -31,6 +31,7 @@ __all__ = [
     "bfloat16_hardware",
     "check_precision",
     "choose",
+    "cpu_flags",
     "scope",
 ]
 
@@ -61,7 +62,8 @@ def scope(policy):
         keras.config.set_dtype_policy(previous)
 
 
-def _cpu_flags():
+def cpu_flags():
+    """The CPU's feature flags as /proc/cpuinfo reports them (empty where it does not)."""
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:
@@ -81,7 +83,7 @@ def bfloat16_hardware():
         capability = tf.config.experimental.get_device_details(device).get("compute_capability")
         if capability and tuple(capability) >= (8, 0):
             return f"GPU compute capability {capability[0]}.{capability[1]}"
-    flags = sorted(set(_CPU_FLAGS) & _cpu_flags())
+    flags = sorted(set(_CPU_FLAGS) & cpu_flags())
     return f"CPU flags {', '.join(flags)}" if flags else None
 
 

@@ -1,8 +1,8 @@
 """`kgan.callbacks.TensorBoardSummaries`: scalars, sample images and texts per epoch."""
 
 import imageio.v3 as iio
-import tensorflow as tf
 import numpy as np
+import tensorflow as tf
 
 import kgan
 from conftest import real_images
@@ -24,8 +24,6 @@ def test_each_epoch_writes_scalars_and_the_newest_samples(tmp_path, seeded):
     words = WordSamples(tmp_path / "words", num_samples=3, every=2,
                         filename="epoch_{epoch:04d}.txt")
     summaries = kgan.callbacks.TensorBoardSummaries(tmp_path / "tb", [grid, words])
-
-
     data = tf.data.Dataset.from_tensor_slices(real_images(16)).batch(8)
     history = gan.fit(data, epochs=2, verbose=0, callbacks=[grid, words, summaries])
 

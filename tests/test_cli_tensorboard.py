@@ -48,3 +48,16 @@ def test_without_the_tensorboard_package_the_flag_is_refused(tmp_path, capsys, m
     assert cli.main(TINY + ["--out", str(out), "--epochs", "1", "--tensorboard"]) == 2
     assert "--tensorboard needs the tensorboard package" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_resumed_tensorboard_run_without_the_package_is_refused(tmp_path, capsys, monkeypatch):
+    import importlib.util
+
+    out = tmp_path / "run"
+    assert cli.main(TINY + ["--out", str(out), "--epochs", "1", "--tensorboard"]) == 0
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "tensorboard" else real(name, *a))
+    assert cli.main(TINY + ["--out", str(out), "--epochs", "2"]) == 2
+    assert "--tensorboard needs the tensorboard package" in capsys.readouterr().err
+    assert json.loads((out / "run.json").read_text())["epochs"] == 1

@@ -28,9 +28,9 @@ def test_scope_builds_in_bfloat16_and_restores_the_global_policy():
 
 
 def test_bfloat16_hardware_reads_the_cpu_flags(monkeypatch):
-    monkeypatch.setattr(precision, "_cpu_flags", lambda: {"avx2", "amx_bf16", "avx512_bf16"})
+    monkeypatch.setattr(precision, "cpu_flags", lambda: {"avx2", "amx_bf16", "avx512_bf16"})
     assert precision.bfloat16_hardware() == "CPU flags amx_bf16, avx512_bf16"
-    monkeypatch.setattr(precision, "_cpu_flags", lambda: {"avx2", "fma"})
+    monkeypatch.setattr(precision, "cpu_flags", lambda: {"avx2", "fma"})
     assert precision.bfloat16_hardware() is None
 
 

@@ -126,9 +126,13 @@ class SampleWriter(keras.callbacks.Callback):
         if epoch % self.every == 0:
             self.save(epoch)
 
+    def path_for(self, epoch):
+        """The file written for `epoch` (1-based)."""
+        return os.path.join(self.out_dir, self.filename.format(epoch=epoch))
+
     def save(self, epoch):
         """Generates from `z` and writes the file for `epoch` (1-based); returns its path."""
-        path = os.path.join(self.out_dir, self.filename.format(epoch=epoch))
+        path = self.path_for(epoch)
         self.write(self.fixed_noise(), path)
         self.paths.append(path)
         return path

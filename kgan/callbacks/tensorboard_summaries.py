@@ -62,9 +62,8 @@ class TensorBoardSummaries(keras.callbacks.Callback):
                 if math.isfinite(value):
                     tf.summary.scalar(name, value)
             for writer in self.sample_writers:
-                path = writer.paths[-1] if writer.paths else None
-                if path is None or path != os.path.join(
-                        writer.out_dir, writer.filename.format(epoch=step)):
+                path = writer.path_for(step)
+                if not writer.paths or writer.paths[-1] != path:
                     continue  # nothing written for this epoch
                 name = os.path.basename(writer.out_dir.rstrip(os.sep)) or "samples"
                 if path.endswith(".txt"):

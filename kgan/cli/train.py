@@ -222,13 +222,12 @@ def _complete(run, task, recipe, seed, args):
     return run.path
 
 
-def _train(run, task, recipe, seed, args):
+def _train(run, task, recipe, seed, args, tensorboard):
     done = run.completed_epochs()
     _seed(seed, task)
     data = task.load_data(recipe, seed)
     built, policy, reason = _with_precision(task, recipe, data, seed, run)
     model = _model(task, built, data, seed, args, run, done)
-    tensorboard = bool(args.tensorboard or (run.info or {}).get("tensorboard"))
     run.start({**(run.info or {}), **_run_info(task, recipe, seed, data), "dtype_policy": policy,
                "tensorboard": tensorboard}, done)
     nan_guard = callbacks.NaNGuard(lr_factor=args.nan_lr_factor)
@@ -254,23 +253,26 @@ def _train(run, task, recipe, seed, args):
     return run.path
 
 
-def _check_tensorboard(args):
+def _tensorboard(args, run):
+    """Whether the run writes TensorBoard events: asked for now, or by the run it resumes."""
     import importlib.util
 
-    if args.tensorboard and importlib.util.find_spec("tensorboard") is None:
+    tensorboard = bool(args.tensorboard or (run.info or {}).get("tensorboard"))
+    if tensorboard and importlib.util.find_spec("tensorboard") is None:
         raise CommandError("--tensorboard needs the tensorboard package, which is not installed: "
                            "pip install tensorboard (or kgan's extra: pip install "
                            "\"kgan[tensorboard]\").")
+    return tensorboard
 
 
 def train(args):
-    _check_tensorboard(args)
     run, task, recipe, seed = resolve(args)
     if run.completed_epochs() >= recipe.epochs:
         return _complete(run, task, recipe, seed, args)
+    tensorboard = _tensorboard(args, run)
     if run.resuming:
         run.lock()  # a second process on the same run stops here, at once
     try:
-        return _train(run, task, recipe, seed, args)
+        return _train(run, task, recipe, seed, args, tensorboard)
     finally:
         run.release()

@@ -130,6 +130,14 @@ class ImageTask(Task):
                                         "downloaded)"),
     )
 
+    def resolve_auto_precision(self, recipe, make_batch, build):
+        """`recipe`, with `precision="auto"` replaced by the policy `choose_precision`
+        measures on `make_batch()` (called only then) with `build(recipe)`."""
+        if recipe.precision != "auto":
+            return recipe
+        choice = self.choose_precision(recipe, make_batch(), build)
+        return dataclasses.replace(recipe, precision=choice.policy)
+
     # ------------------------------------------------------------ kgan train
 
     def load_data(self, recipe, seed):

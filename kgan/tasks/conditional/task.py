@@ -1,6 +1,5 @@
 """The class-conditional image task: `kgan.ConditionalGAN`, ask for a class, get it."""
 
-import dataclasses
 import os
 
 import keras
@@ -66,12 +65,10 @@ class ConditionalTask(ImageTask):
             **overrides: recipe fields to change, e.g. `conditioning="projection"`.
         """
         recipe = self.recipe(recipe, **overrides)
-        if recipe.precision == "auto":
-            batch = (random_images((recipe.batch_size, *image_shape)),
-                     np.arange(recipe.batch_size, dtype="int32") % num_classes)
-            recipe = dataclasses.replace(recipe, precision=self.choose_precision(
-                recipe, batch, lambda r: self.build(r, image_shape=image_shape,
-                                                    num_classes=num_classes, seed=seed)).policy)
+        recipe = self.resolve_auto_precision(
+            recipe, lambda: (random_images((recipe.batch_size, *image_shape)),
+                             np.arange(recipe.batch_size, dtype="int32") % num_classes),
+            lambda r: self.build(r, image_shape=image_shape, num_classes=num_classes, seed=seed))
         with precision.scope(recipe.precision):
             generator, discriminator = networks.get(
                 recipe.model, image_shape=tuple(image_shape), latent_dim=recipe.latent_dim,

@@ -1,6 +1,5 @@
 """The unconditional image task: `kgan.GAN` on images, noise in, images out."""
 
-import dataclasses
 import os
 
 import keras
@@ -55,10 +54,9 @@ class UnconditionalTask(ImageTask):
             **overrides: recipe fields to change, e.g. `filters=64`.
         """
         recipe = self.recipe(recipe, **overrides)
-        if recipe.precision == "auto":
-            batch = random_images((recipe.batch_size, *image_shape))
-            recipe = dataclasses.replace(recipe, precision=self.choose_precision(
-                recipe, batch, lambda r: self.build(r, image_shape=image_shape, seed=seed)).policy)
+        recipe = self.resolve_auto_precision(
+            recipe, lambda: random_images((recipe.batch_size, *image_shape)),
+            lambda r: self.build(r, image_shape=image_shape, seed=seed))
         options = {"spectral_norm": True} if recipe.spectral_norm else {}
         with precision.scope(recipe.precision):
             generator, discriminator = networks.get(
