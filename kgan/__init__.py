@@ -39,8 +39,8 @@ if _is_command_line() and "TF_CPP_MIN_LOG_LEVEL" not in _os.environ:
         _os.close(_devnull)
 
 from kgan import (  # noqa: E402
-    augment, callbacks, class_images, datasets, export, files, history, images, losses, metrics,
-    models, networks, saving, tasks, text, validation,
+    augment, callbacks, class_images, datasets, explore, export, files, history, images, losses,
+    metrics, models, networks, saving, tasks, text, validation,
 )
 from kgan.models import GAN  # noqa: E402
 from kgan.saving import load_model  # noqa: E402
@@ -56,6 +56,7 @@ __all__ = [
     "callbacks",
     "class_images",
     "datasets",
+    "explore",
     "export",
     "export_generator",
     "export_text_generator",

@@ -371,3 +371,12 @@ class Task:
     def evaluate(self, model, run_dir, info, **options):
         """Measures a run (`kgan evaluate`); returns the result."""
         raise ValueError(f"kgan evaluate does not measure runs of the {self.name} task.")
+
+    def explore_app(self, run_dir, info):
+        """The `kgan explore` page of a run: a `gradio.Blocks` over `run_dir/saved_model`
+        (built with `kgan.explore`; `info` is the run's `run.json`).
+
+        Raises:
+            ValueError: this task has no page, or the run's export is missing or damaged.
+        """
+        raise ValueError(f"kgan explore has no page for runs of the {self.name} task.")
