@@ -15,6 +15,9 @@ class labels. Sources:
   (`train-images-idx3-ubyte[.gz]`, `t10k-images.idx3-ubyte`, ... with their
   matching `*-labels-idx1-ubyte` files), a single IDX images file, or a
   directory of png/jpg/jpeg/bmp/gif images (class sub-folders give labels).
+- `"photos"` (super-resolution only, `load_super_resolution`): 17 real
+  photographs from the wheels of scikit-image, scikit-learn and matplotlib,
+  3 of them held out (see `kgan.datasets.photos`); offline.
 - Any tensorflow-datasets name (`"mnist"`, `"fashion_mnist"`, `"cifar10"`,
   ...), if `tensorflow-datasets` is installed and the data is on disk or can
   be downloaded.
@@ -46,6 +49,7 @@ from kgan.datasets.images import IMAGE_EXTENSIONS, find_image_files
 from kgan.datasets.images import load_image_folder_source
 from kgan.datasets.mnist5k import NAME as _MNIST5K
 from kgan.datasets.mnist5k import load_mnist5k_source
+from kgan.datasets.photos import load_super_resolution
 from kgan.datasets.tfds_source import DatasetUnavailableError
 
 __all__ = [
@@ -54,6 +58,7 @@ __all__ = [
     "class_names",
     "load",
     "load_arrays",
+    "load_super_resolution",
     "read_idx",
 ]
 
