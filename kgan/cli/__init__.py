@@ -1,4 +1,4 @@
-"""The `kgan` command line: `kgan train | sample | export | evaluate`.
+"""The `kgan` command line: `kgan train | sample | export | evaluate | explore`.
 
 `kgan train` with no arguments trains the default task's default recipe
 (offline) and writes a run directory; `--model` and `--recipe` choose
@@ -24,7 +24,9 @@ def main(argv=None):
 
     args = build_parser().parse_args(argv)
     command = {"train": train, "sample": commands.sample, "export": commands.export,
-               "evaluate": commands.evaluate}[args.command]
+               "evaluate": commands.evaluate, "explore": commands.explore}.get(args.command)
+    if command is None:  # a task's own command
+        command = args.task_command.run
     try:
         command(args)
     except KeyboardInterrupt:

@@ -1,10 +1,12 @@
-"""`kgan sample`, `kgan export` and `kgan evaluate`: each asks the run's task."""
+"""`kgan sample`, `kgan export`, `kgan evaluate` and `kgan explore`: each asks the run's task."""
+
+import os
 
 from kgan import tasks
 from kgan.cli.parser import task_arguments
 from kgan.cli.run_dir import CommandError, RunDir
 
-__all__ = ["evaluate", "export", "sample"]
+__all__ = ["evaluate", "explore", "export", "sample"]
 
 
 def _open(run_dir):
@@ -39,9 +41,14 @@ def sample(args):
 
 
 def export(args):
+    from kgan.export import formats
+
+    formats.check_request(args.format, args.out, args.overwrite)  # before loading the model
     run, model, task = _open(args.run_dir)
-    path = task.export(model, args.out, overwrite=args.overwrite)
-    print(f"Wrote SavedModel to {path} (signature {task.export_summary(model)})")
+    path = task.export_format(model, args.out, format=args.format, overwrite=args.overwrite)
+    written = {"saved_model": "SavedModel"}.get(args.format) or \
+        f"{formats.MODEL_FILES[args.format]} and signature.json"
+    print(f"Wrote {written} to {path} (signature {task.export_summary(model)})")
     return path
 
 
@@ -49,3 +56,19 @@ def evaluate(args):
     run, model, task = _open(args.run_dir)
     options = _task_options(task, "evaluate", args, run)
     return task.evaluate(model, run.path, run.info or {}, **options)
+
+
+def explore(args):
+    """Builds the run's page and serves it; every check comes before the server starts."""
+    from kgan import explore as pages
+
+    pages.gradio()
+    pages.check_port(args.port, args.host)
+    run = RunDir(args.run_dir)
+    if not os.path.isdir(run.path):
+        raise CommandError(f"{run.path!r} is not a directory; give a run directory written by "
+                           "`kgan train`.")
+    info = run.info or {}
+    task = tasks.for_run(info, None if info.get("task") or info.get("model") else run.load_model())
+    app = task.explore_app(run.path, info)
+    return pages.launch(app, port=args.port, host=args.host)

@@ -20,6 +20,9 @@ RENAMED = {
     "weights": "--inception-weights",
     "n_or_z": "--n",
     "lr_factor": "--nan-lr-factor",
+    "format": "--format",
+    "port": "--port",
+    "host": "--host",
 }
 
 

@@ -11,6 +11,7 @@ import argparse
 import dataclasses
 
 from kgan import tasks
+from kgan.export import formats
 from kgan.validation import parse_positive_int
 
 __all__ = ["build_parser", "recipe_flags", "task_arguments"]
@@ -84,6 +85,9 @@ def _train_parser(commands):
                     "continue it from its last completed epoch. Defaults come from a recipe "
                     f"({', '.join(tasks.recipes())}): the --model's first, or --recipe.",
     )
+    train.add_argument("--task", choices=tasks.names(), default=None,
+                       help="task family; picks its first recipe (default: the --model's or "
+                            f"--recipe's task; {tasks.default().name} without them)")
     train.add_argument("--recipe", choices=list(tasks.recipes()), default=None,
                        help="measured defaults to start from (default: the --model's first "
                             f"recipe; {tasks.default().default_recipe().name} without --model)")
@@ -127,11 +131,32 @@ def build_parser():
                             f"{t.name}: {t.sample_file}" for t in map(tasks.get, tasks.names())))
     _add_task_arguments(sample, "sample")
 
-    export = commands.add_parser("export", help="export the generator as a SavedModel")
+    export = commands.add_parser(
+        "export", help="export the generator as a SavedModel, ONNX or LiteRT",
+        description="Export RUN_DIR/gan.keras's sampling generator with its task's serving "
+                    "signature.")
     export.add_argument("run_dir", help="a run directory written by `kgan train`")
-    export.add_argument("--out", required=True, help="SavedModel directory to write")
+    export.add_argument("--out", required=True,
+                        help="directory to write: the SavedModel, or model.onnx / model.tflite "
+                             "with signature.json")
+    export.add_argument("--format", choices=formats.FORMATS,
+                        default="saved_model",
+                        help="saved_model (every signature), onnx (onnxruntime; needs pip "
+                             "install \"kgan[onnx]\") or litert (the LiteRT interpreter) "
+                             "(default: %(default)s)")
     export.add_argument("--overwrite", action="store_true",
                         help="replace an existing export at --out")
+
+    explore = commands.add_parser(
+        "explore", help="a local web page to play with a run's export (Gradio)",
+        description="Serve a page over RUN_DIR/saved_model: seeds, interpolation, truncation and "
+                    "latent directions, classes, text, by the run's task. Offline; needs "
+                    "pip install \"kgan[explore]\".")
+    explore.add_argument("run_dir", help="a run directory written by `kgan train`")
+    explore.add_argument("--port", type=parse_positive_int, default=7860,
+                         help="TCP port (default: %(default)s)")
+    explore.add_argument("--host", default="127.0.0.1",
+                         help="address to listen on (default: %(default)s, this machine only)")
 
     evaluation = commands.add_parser(
         "evaluate", help="measure a run's samples against real data",
@@ -142,7 +167,29 @@ def build_parser():
     )
     evaluation.add_argument("run_dir", help="a run directory written by `kgan train`")
     _add_task_arguments(evaluation, "evaluate")
+    _add_task_commands(commands)
     return parser
+
+
+def _add_task_commands(commands):
+    """A subcommand for each registered task's `Command`; `args.task_command` is the command."""
+    for task in map(tasks.get, tasks.names()):
+        for command in task.commands:
+            if command.name in commands.choices:
+                raise ValueError(f"The {task.name} task's command {command.name!r} is already a "
+                                 "kgan command.")
+            parser = commands.add_parser(command.name, help=command.help,
+                                         description=command.description or command.help)
+            for argument in command.arguments:
+                if argument.positional:
+                    parser.add_argument(argument.flag, type=argument.type, help=argument.help)
+                elif argument.switch:
+                    parser.add_argument(argument.flag, action="store_true", help=argument.help)
+                else:
+                    parser.add_argument(argument.flag, type=argument.type,
+                                        default=argument.default, required=argument.required,
+                                        help=argument.help)
+            parser.set_defaults(task_command=command)
 
 
 def recipe_dests():

@@ -20,9 +20,11 @@ kgan.explore.launch(page, port=7860)        # http://127.0.0.1:7860/ until Ctrl-
 ```
 """
 
-from kgan.explore.directions import Directions, early_features, find_directions, slerp, truncate
-from kgan.explore.exports import load_export
-from kgan.explore.pages import DISPLAY_SIZE, for_display, image_page
+from kgan.explore.directions import (
+    Directions, early_features, find_directions, seeded_noise, slerp, truncate,
+)
+from kgan.explore.exports import input_spec, load_export
+from kgan.explore.pages import DISPLAY_SIZE, MIN_TILE, for_display, image_page, output_image
 from kgan.explore.server import (
     DEFAULT_HOST, DEFAULT_PORT, blocks, check_port, gradio, launch, theme,
 )
@@ -31,6 +33,7 @@ __all__ = [
     "DEFAULT_HOST",
     "DEFAULT_PORT",
     "DISPLAY_SIZE",
+    "MIN_TILE",
     "Directions",
     "blocks",
     "check_port",
@@ -39,8 +42,11 @@ __all__ = [
     "for_display",
     "gradio",
     "image_page",
+    "input_spec",
     "launch",
     "load_export",
+    "output_image",
+    "seeded_noise",
     "slerp",
     "theme",
     "truncate",

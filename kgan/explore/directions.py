@@ -14,7 +14,7 @@ import numpy as np
 
 from kgan.validation import check_int
 
-__all__ = ["Directions", "early_features", "find_directions", "slerp", "truncate"]
+__all__ = ["Directions", "early_features", "find_directions", "seeded_noise", "slerp", "truncate"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,8 +94,7 @@ def early_features(generator, layer=None):
     model = keras.Model(generator.inputs, chosen.output)
 
     def features(*inputs):
-        return keras.ops.convert_to_numpy(model(list(inputs) if len(inputs) > 1 else inputs[0],
-                                                training=False))
+        return keras.ops.convert_to_numpy(model(list(inputs), training=False))
 
     return features
 
@@ -130,3 +129,9 @@ def truncate(z, psi):
     if not 0.0 <= float(psi) <= 1.0:
         raise ValueError(f"`psi` must be in [0, 1]; got {psi!r}.")
     return (float(psi) * np.asarray(z, dtype="float32")).astype("float32")
+
+
+def seeded_noise(seed, n, latent_dim):
+    """`z ~ N(0, 1)` `[n, latent_dim]` float32 from `numpy.random.default_rng(seed)`, as
+    `kgan sample --seed` draws it."""
+    return np.random.default_rng(int(seed or 0)).standard_normal((n, latent_dim)).astype("float32")

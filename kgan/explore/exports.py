@@ -2,7 +2,7 @@
 
 import os
 
-__all__ = ["load_export"]
+__all__ = ["input_spec", "load_export"]
 
 
 def load_export(run_dir, signatures=("serving_default",)):
@@ -32,3 +32,8 @@ def load_export(run_dir, signatures=("serving_default",)):
     if missing:
         raise ValueError(f"the export {path!r} has no {', '.join(missing)} signature; {again}.")
     return loaded
+
+
+def input_spec(loaded, name, signature="serving_default"):
+    """The `tf.TensorSpec` of input `name` of a loaded export's `signature`."""
+    return loaded.signatures[signature].structured_input_signature[1][name]

@@ -8,21 +8,32 @@ import numpy as np
 from kgan import images
 from kgan.explore.server import blocks, gradio
 
-__all__ = ["DISPLAY_SIZE", "image_page", "for_display"]
+__all__ = ["DISPLAY_SIZE", "MIN_TILE", "for_display", "image_page", "output_image"]
 
-# Small samples are upscaled (nearest neighbour) to at least this many pixels.
+# Small samples are upscaled (nearest neighbour) to at least this many pixels across,
+# and each image to at least MIN_TILE.
 DISPLAY_SIZE = 160
+MIN_TILE = 40
 
 
 def for_display(batch, cols=None, padding=1):
     """uint8 images `[N, H, W, C]` as one uint8 picture for a `gradio.Image`: a grid
-    (no border around a single image), upscaled to at least `DISPLAY_SIZE` pixels,
-    grayscale as `[H, W]`."""
+    (no border around a single image), upscaled (nearest neighbour) to at least
+    `DISPLAY_SIZE` pixels across and `MIN_TILE` per image, grayscale as `[H, W]`."""
     batch = np.asarray(batch)
-    scale = max(1, -(-DISPLAY_SIZE // (batch.shape[1] * (cols or int(np.ceil(np.sqrt(len(batch))))))))
+    cols = cols or int(np.ceil(np.sqrt(len(batch))))
+    width = batch.shape[2]
+    scale = max(1, -(-DISPLAY_SIZE // (width * cols)), -(-MIN_TILE // width))
     grid = images.make_grid(batch, cols=cols, padding=padding if len(batch) > 1 else 0,
                             scale=scale)
     return grid[..., 0] if grid.shape[-1] == 1 else grid
+
+
+def output_image(label, elem_id):
+    """A `gradio.Image` that shows a result: PNG (lossless), download and full screen, no
+    share button (sharing would upload it)."""
+    return gradio().Image(label=label, type="numpy", format="png", interactive=False,
+                          buttons=["download", "fullscreen"], elem_id=elem_id)
 
 
 def _as_image(array, name):
@@ -72,8 +83,7 @@ def image_page(function, title, description="", image_mode="RGB"):
         with gr.Row():
             source = gr.Image(label="input", type="numpy", image_mode=image_mode,
                               sources=["upload", "clipboard"], elem_id="input", format="png")
-            output = gr.Image(label="output", type="numpy", interactive=False,
-                              elem_id="output", format="png")
+            output = output_image("output", "output")
         download = gr.DownloadButton("Download the output (PNG)", interactive=False,
                                      elem_id="download")
         source.change(run, inputs=source, outputs=[output, download])

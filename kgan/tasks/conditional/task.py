@@ -143,6 +143,13 @@ class ConditionalTask(ImageTask):
         archive = _label_archive(model.sampling_generator, model.latent_dim, model.num_classes)
         return export.write_archive(archive, path, overwrite=overwrite)
 
+    def serving(self, model):
+        """`z` float32 `[batch, latent_dim]`, `label` int32 `[batch]` -> `images` uint8: the
+        export's `serving_default` (see `export`)."""
+        if not isinstance(model, ConditionalGAN):
+            raise ValueError(f"`gan` must be a kgan.ConditionalGAN; got {type(model).__name__}.")
+        return _label_serving(model.sampling_generator, model.latent_dim, model.num_classes)
+
     def export_summary(self, model):
         return "serving_default: z, label -> images uint8"
 
@@ -151,6 +158,11 @@ class ConditionalTask(ImageTask):
         labels = (np.arange(n) % model.num_classes).astype("int32")
         return ({"z": z, "label": labels},
                 {"images": images.to_uint8(model.generate(labels, z=z))})
+
+    def explore_app(self, run_dir, info):
+        from kgan.tasks.conditional import explore
+
+        return explore.explore_app(run_dir, info)
 
 
 def parse_labels(text, names):
@@ -172,11 +184,8 @@ def parse_labels(text, names):
     return labels
 
 
-def _label_archive(generator, latent_dim, num_classes):
-    """An `ExportArchive` of a generator of `[z, one-hot label]`, with both signatures."""
-    archive = keras.export.ExportArchive()
-    archive.track(generator)
-
+def _label_serving(generator, latent_dim, num_classes):
+    """`(serve, input_signature)` of a generator of `[z, one-hot label]`."""
     def serve(z, label):
         checks = [
             tf.debugging.assert_equal(
@@ -194,6 +203,16 @@ def _label_archive(generator, latent_dim, num_classes):
         one_hot = tf.one_hot(label, num_classes, dtype=tf.float32)
         return {"images": to_uint8_graph(generator([z, one_hot], training=False))}
 
+    return serve, [tf.TensorSpec([None, latent_dim], tf.float32, name="z"),
+                   tf.TensorSpec([None], tf.int32, name="label")]
+
+
+def _label_archive(generator, latent_dim, num_classes):
+    """An `ExportArchive` of a generator of `[z, one-hot label]`, with both signatures."""
+    archive = keras.export.ExportArchive()
+    archive.track(generator)
+    serve, signature = _label_serving(generator, latent_dim, num_classes)
+
     def generate(label, seed):
         z = tf.random.stateless_normal(
             tf.stack([tf.shape(label)[0], latent_dim]), seed=tf.stack([seed, 0]),
@@ -201,11 +220,7 @@ def _label_archive(generator, latent_dim, num_classes):
         )
         return serve(z, label)
 
-    archive.add_endpoint(
-        export.SERVING_SIGNATURE, serve,
-        input_signature=[tf.TensorSpec([None, latent_dim], tf.float32, name="z"),
-                         tf.TensorSpec([None], tf.int32, name="label")],
-    )
+    archive.add_endpoint(export.SERVING_SIGNATURE, serve, input_signature=signature)
     archive.add_endpoint(
         export.GENERATE_SIGNATURE, generate,
         input_signature=[tf.TensorSpec([None], tf.int32, name="label"),

@@ -166,18 +166,17 @@ class TextTask(Task):
         noise, so `serving_default` is deterministic in `z`. The generator
         is `model.sampling_generator`.
         """
-        vocabulary = getattr(model, "vocabulary", None)
-        if not isinstance(model, TextGAN) or vocabulary is None:
-            raise ValueError(
-                f"`gan` must be a kgan.TextGAN (with a `vocabulary`); got {type(model).__name__}."
-            )
-        vocabulary = text.check_vocabulary(vocabulary)
+        outputs = _text_outputs(model)
         export.check_path(path)
         export.check_overwrite(overwrite)
-        archive = export.noise_archive(
-            model.sampling_generator, int(model.latent_dim),
-            lambda scores: {"text": scores_to_strings(scores, vocabulary)})
+        archive = export.noise_archive(model.sampling_generator, int(model.latent_dim), outputs)
         return export.write_archive(archive, path, overwrite=overwrite)
+
+    def serving(self, model):
+        """`z`, float32 `[batch, latent_dim]` -> `text`, `tf.string [batch]`: the export's
+        `serving_default` (see `export`). ONNX and LiteRT cannot express its strings."""
+        return export.noise_serving(model.sampling_generator, int(model.latent_dim),
+                                    _text_outputs(model))
 
     def export_summary(self, model):
         return "serving_default: z -> text tf.string"
@@ -186,6 +185,22 @@ class TextTask(Task):
         z = np.random.default_rng(seed).standard_normal((n, model.latent_dim)).astype("float32")
         texts = model.generate_text(z)
         return {"z": z}, {"text": np.array([t.encode("utf-8") for t in texts], dtype=object)}
+
+    def explore_app(self, run_dir, info):
+        from kgan.tasks.text import explore
+
+        return explore.explore_app(run_dir, info)
+
+
+def _text_outputs(model):
+    """The export's output mapping of a `kgan.TextGAN`: scores -> `{"text": strings}`."""
+    vocabulary = getattr(model, "vocabulary", None)
+    if not isinstance(model, TextGAN) or vocabulary is None:
+        raise ValueError(
+            f"`gan` must be a kgan.TextGAN (with a `vocabulary`); got {type(model).__name__}."
+        )
+    vocabulary = text.check_vocabulary(vocabulary)
+    return lambda scores: {"text": scores_to_strings(scores, vocabulary)}
 
 
 def scores_to_strings(scores, vocabulary):

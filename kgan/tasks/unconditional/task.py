@@ -106,9 +106,15 @@ class UnconditionalTask(ImageTask):
         export.check_path(path)
         export.check_overwrite(overwrite)
         _check_images(generator, latent_dim)
-        archive = export.noise_archive(generator, latent_dim,
-                                       lambda x: {"images": to_uint8_graph(x)})
+        archive = export.noise_archive(generator, latent_dim, _images)
         return export.write_archive(archive, path, overwrite=overwrite)
+
+    def serving(self, model, *, latent_dim=None):
+        """`z`, float32 `[batch, latent_dim]` -> `images`, uint8 `[batch, H, W, C]`: the
+        export's `serving_default` (arguments as in `export`)."""
+        generator, latent_dim = _resolve_generator(model, latent_dim)
+        _check_images(generator, latent_dim)
+        return export.noise_serving(generator, latent_dim, _images)
 
     def export_summary(self, model):
         return "serving_default: z -> images uint8"
@@ -116,6 +122,15 @@ class UnconditionalTask(ImageTask):
     def serving_example(self, model, n=4, seed=0):
         z = np.random.default_rng(seed).standard_normal((n, model.latent_dim)).astype("float32")
         return {"z": z}, {"images": images.to_uint8(model.generate(z))}
+
+    def explore_app(self, run_dir, info):
+        from kgan.tasks.unconditional import explore
+
+        return explore.explore_app(run_dir, info)
+
+
+def _images(generated):
+    return {"images": to_uint8_graph(generated)}
 
 
 def _resolve_generator(model, latent_dim):
