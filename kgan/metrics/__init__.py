@@ -1,5 +1,8 @@
 """Offline GAN evaluation: Fréchet distance, KID, IS, precision/recall, coverage.
 
+Super-resolution outputs are compared with their references by `psnr`,
+`ssim` and `sharpness` (`kgan.metrics.image_quality`).
+
 Feature-level functions take arrays `[n, d]` of features; `evaluate`
 streams images from a generator and a real dataset through a
 `FeatureExtractor` (a domain CNN kgan trains, or Inception-v3 from a local
@@ -26,6 +29,7 @@ from kgan.metrics.evaluate import (
 )
 from kgan.metrics.features import FeatureExtractor, cache_dir, extractor_for
 from kgan.metrics.frechet import RunningMoments, frechet_distance, frechet_distance_from_moments
+from kgan.metrics.image_quality import psnr, sharpness, ssim, y_channel
 from kgan.metrics.inception_score import InceptionScoreAccumulator, inception_score
 from kgan.metrics.kid import kernel_inception_distance, mmd2_unbiased, polynomial_kernel
 from kgan.metrics.precision_recall import density_coverage, precision_recall
@@ -51,4 +55,8 @@ __all__ = [
     "mmd2_unbiased",
     "polynomial_kernel",
     "precision_recall",
+    "psnr",
+    "sharpness",
+    "ssim",
+    "y_channel",
 ]
