@@ -351,6 +351,39 @@ class Task:
         """Writes `model`'s generator as a SavedModel at `path`; returns its path."""
         raise NotImplementedError
 
+    def serving(self, model):
+        """`(function, input_signature)`: the computation of the export's `serving_default`.
+
+        `function` maps TF tensors (one per spec) to a dict of output
+        tensors (e.g. `{"images": uint8}`); `input_signature` is its list of
+        named `tf.TensorSpec`s (`None` for a dynamic dimension). The
+        SavedModel's `serving_default` is built from it, and
+        `export_format` converts it to ONNX and LiteRT
+        (`kgan.export.formats`).
+        """
+        raise NotImplementedError
+
+    def export_format(self, model, path, format="saved_model", overwrite=False, **options):
+        """Writes `model`'s export in `format` at `path`; returns its path.
+
+        `"saved_model"` is `export`; `"onnx"` and `"litert"` convert
+        `serving(model, **options)` (`kgan.export.formats.export_serving`).
+        """
+        from kgan.export import formats
+
+        formats.check_request(format, path, overwrite)
+        if format == formats.SAVED_MODEL:
+            return self.export(model, path, overwrite=overwrite, **options)
+        try:
+            function, signature = self.serving(model, **options)
+        except NotImplementedError:
+            raise ValueError(
+                f"`format`={format!r}: the {self.name} task has no serving function "
+                "(Task.serving), which ONNX and LiteRT exports convert; export it with "
+                "format='saved_model'.") from None
+        return formats.export_serving(function, signature, path, format=format,
+                                      overwrite=overwrite)
+
     def export_summary(self, model):
         """One line saying what the export's `serving_default` maps."""
         return "serving_default"

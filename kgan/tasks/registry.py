@@ -151,8 +151,9 @@ def for_run(info, model=None):
     return for_model(model)
 
 
-def export_generator(gan, path, overwrite=False, **kwargs):
-    """Exports `gan`'s sampling generator as a SavedModel with its task's signatures.
+def export_generator(gan, path, overwrite=False, format="saved_model", **kwargs):
+    """Exports `gan`'s sampling generator as a SavedModel (or ONNX, LiteRT) with its task's
+    signatures.
 
     The task is found from the model's class (`for_model`): a `kgan.GAN`
     serves `z -> images uint8`, a `kgan.ConditionalGAN` `(z, label) ->
@@ -166,6 +167,10 @@ def export_generator(gan, path, overwrite=False, **kwargs):
         gan: a kgan model, or a bare Keras generator (noise -> images).
         path: the SavedModel directory to create.
         overwrite: replace an existing export at `path`.
+        format: `"saved_model"`, `"onnx"` (`path/model.onnx`) or `"litert"`
+            (`path/model.tflite`), the last two with `path/signature.json`;
+            they serve what the SavedModel's `serving_default` serves
+            (`kgan.export.formats`; `pip install "kgan[onnx]"` for ONNX).
         **kwargs: the task's own export arguments (e.g. `latent_dim` for a
             bare generator).
 
@@ -178,6 +183,7 @@ def export_generator(gan, path, overwrite=False, **kwargs):
     path = kgan.export_generator(gan, "exports/digits")
     import tensorflow as tf
     serve = tf.saved_model.load(path).signatures["serving_default"]
+    kgan.export_generator(gan, "exports/digits-onnx", format="onnx")  # model.onnx
     ```
     """
-    return for_model(gan).export(gan, path, overwrite=overwrite, **kwargs)
+    return for_model(gan).export_format(gan, path, format=format, overwrite=overwrite, **kwargs)
