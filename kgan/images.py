@@ -1,4 +1,4 @@
-"""Image utilities: sample grids and GIFs.
+"""Image utilities: sample grids, side-by-side comparisons and GIFs.
 
 Pure functions that take numpy arrays (or plain Python data) and write
 files. Nothing here depends on Keras, so the helpers can be used on their
@@ -41,6 +41,7 @@ __all__ = [
     "split_grid",
     "save_image_grid",
     "write_gif",
+    "comparison_grid",
 ]
 
 
@@ -294,7 +295,10 @@ def save_image_grid(images, path, **make_grid_kwargs):
     >>> save_image_grid(samples, "out/samples.png", scale=4)
     'out/samples.png'
     """
-    grid = make_grid(images, **make_grid_kwargs)
+    return _write_png(make_grid(images, **make_grid_kwargs), path)
+
+
+def _write_png(grid, path):
     if grid.shape[2] == 1:
         grid = grid[..., 0]
     elif grid.shape[2] not in (3, 4):
@@ -302,6 +306,70 @@ def save_image_grid(images, path, **make_grid_kwargs):
             f"PNG needs 1, 3 or 4 channels, images have {grid.shape[2]}."
         )
     return files.atomic_write_bytes(path, _png_bytes(grid))
+
+
+# ---------------------------------------------------------------------------
+# Side-by-side comparisons
+
+
+def comparison_grid(rows, path=None, padding=2, pad_value=255, drange=(-1.0, 1.0)):
+    """Rows of equally sized crops side by side, one method per column.
+
+    Each row shows one crop as every method sees it. The columns' order is
+    the caller's; kgan uses LR | bicubic | output | HR in the
+    super-resolution task's sample files and bicubic | PSNR model | GAN |
+    HR in the benchmark's figure. A smaller image (an LR crop) is enlarged
+    to the cell size by pixel repetition (nearest neighbour), so its pixels
+    stay visible; it must divide the cell size by a whole factor.
+
+    Args:
+        rows: A sequence of rows, each a sequence of the same number of
+            images `[h, w, C]` (uint8, or floats in `drange`), or an array
+            `[rows, columns, H, W, C]`. The largest image sets the cell
+            size `H x W`.
+        path: If given, the grid is also written there as a PNG,
+            atomically (parent directories created; 1 channel is a grey
+            PNG).
+        padding: Pixels between cells and around the border.
+        pad_value: uint8 fill of the padding, white by default.
+        drange: Value range of float images, see :func:`to_uint8`.
+
+    Returns:
+        A uint8 array `[rows * (H + padding) + padding,
+        columns * (W + padding) + padding, C]`.
+
+    Raises:
+        ValueError: for no rows, rows of different lengths, channel counts
+            that differ, or a size that does not divide the cell size.
+
+    Example:
+
+    >>> grid = comparison_grid([[lr, bicubic, output, hr]], "compare.png")  # lr 24x24, rest 96x96
+    >>> grid.shape
+    (100, 394, 3)
+    """
+    rows = [list(row) for row in rows]
+    if not rows or not rows[0] or any(len(row) != len(rows[0]) for row in rows):
+        raise ValueError("`rows` must be a non-empty sequence of rows with the same, non-zero "
+                         f"number of images; got row lengths {[len(row) for row in rows]}.")
+    images = [to_uint8(image, drange) for row in rows for image in row]
+    if any(image.ndim != 3 for image in images) or len({im.shape[2] for im in images}) != 1:
+        raise ValueError("every image in `rows` must be [h, w, C] with the same C; got shapes "
+                         f"{sorted({im.shape for im in images})}.")
+    height = max(image.shape[0] for image in images)
+    width = max(image.shape[1] for image in images)
+    cells = []
+    for image in images:
+        factor = height // image.shape[0]
+        if image.shape[:2] != (height // factor, width // factor) or height % factor or (
+                width % factor):
+            raise ValueError(f"an image of {image.shape[0]}x{image.shape[1]} in `rows` is not "
+                             f"the {height}x{width} cell size divided by a whole factor.")
+        cells.append(np.repeat(np.repeat(image, factor, axis=0), factor, axis=1))
+    grid = make_grid(np.stack(cells), cols=len(rows[0]), padding=padding, pad_value=pad_value)
+    if path is not None:
+        _write_png(grid, path)
+    return grid
 
 
 # ---------------------------------------------------------------------------

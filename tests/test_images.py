@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 from kgan.images import (
+    comparison_grid,
     make_grid,
     save_image_grid,
     split_grid,
@@ -246,3 +247,31 @@ def test_write_gif_errors(tmp_path):
     with pytest.raises(ValueError, match="loop"):
         write_gif([a], tmp_path / "e.gif", loop=-1)
     assert os.listdir(tmp_path) == []
+
+
+# --------------------------------------------------------------------------
+# comparison_grid
+
+
+def test_comparison_grid_columns_and_nearest_enlargement(tmp_path):
+    rng = np.random.default_rng(0)
+    lr = rng.integers(0, 256, (2, 4, 4, 3), dtype=np.uint8)
+    big = _rand((2, 3, 16, 16, 3))
+    rows = [[lr[r], big[r, 0], big[r, 1], big[r, 2]] for r in range(2)]
+    grid = comparison_grid(rows, tmp_path / "c.png", padding=1, pad_value=255)
+    assert grid.shape == (2 * 17 + 1, 4 * 17 + 1, 3)
+    cells = split_grid(grid, 8, (16, 16, 3), cols=4, padding=1)
+    assert np.array_equal(cells[0], np.repeat(np.repeat(lr[0], 4, 0), 4, 1))
+    assert np.array_equal(cells[6], to_uint8(big[1, 1]))
+    assert (grid[0] == 255).all() and (grid[:, 17] == 255).all()
+    np.testing.assert_array_equal(np.asarray(Image.open(tmp_path / "c.png")), grid)
+
+
+def test_comparison_grid_rejects_mismatches():
+    a, b = np.zeros((8, 8, 3), np.uint8), np.zeros((6, 6, 3), np.uint8)
+    with pytest.raises(ValueError, match="same, non-zero number of images"):
+        comparison_grid([[a, a], [a]])
+    with pytest.raises(ValueError, match="6x6 in `rows` is not the 8x8 cell size"):
+        comparison_grid([[a, b]])
+    with pytest.raises(ValueError, match="same C"):
+        comparison_grid([[a, a[..., :1]]])
