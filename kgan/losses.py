@@ -51,7 +51,10 @@ __all__ = [
     "r1_penalty",
     "relativistic_generator_loss",
     "relativistic_discriminator_loss",
+    "relativistic_average_generator_loss",
+    "relativistic_average_discriminator_loss",
     "RELATIVISTIC_LOSSES",
+    "l1_loss",
 ]
 
 _register = keras.saving.register_keras_serializable(package="kgan")
@@ -451,9 +454,107 @@ def relativistic_discriminator_loss(real_logits, fake_logits):
     return _mean(ops.softplus(fake_logits - real_logits))
 
 
+# --------------------------------------------------------------------------
+# Relativistic average (RaGAN, ESRGAN)
+# --------------------------------------------------------------------------
+
+
+@_register
+def relativistic_average_generator_loss(real_logits, fake_logits):
+    """Relativistic average generator loss (RaGAN), as ESRGAN trains its generator.
+
+    With ``D_Ra(a, b) = sigma(C(a) - E[C(b)])``, the mean over the batch of
+    ``b``, the generator wants real data to look *less* real than its fakes
+    on average, and its fakes more real than the real data:
+
+        L_G = -E_r[ log(1 - D_Ra(x_r, x_f)) ] - E_f[ log D_Ra(x_f, x_r) ]
+            =  E_r[ softplus(C(x_r) - E_f[C(x_f)]) ]
+             + E_f[ softplus(E_r[C(x_r)] - C(x_f)) ]
+
+    Both terms carry the generator's gradient (through ``C(x_f)``).
+
+    References: Jolicoeur-Martineau (2018), "The relativistic discriminator:
+    a key element missing from standard GAN", arXiv:1807.00734; Wang, Yu,
+    Wu, Gu, Liu, Dong, Loy, Qiao, Tang (2018), "ESRGAN: Enhanced
+    Super-Resolution Generative Adversarial Networks", arXiv:1809.00219.
+
+    Args:
+        real_logits: Discriminator logits ``C(x_r)`` for real examples,
+            shape ``[batch]`` or ``[batch, 1]``.
+        fake_logits: Discriminator logits ``C(x_f)`` for generated
+            examples, same layout (the batches may differ in size).
+
+    Returns:
+        Scalar float32 tensor.
+    """
+    real_logits = _logits(real_logits)
+    fake_logits = _logits(fake_logits)
+    return (_mean(ops.softplus(real_logits - _mean(fake_logits)))
+            + _mean(ops.softplus(_mean(real_logits) - fake_logits)))
+
+
+@_register
+def relativistic_average_discriminator_loss(real_logits, fake_logits):
+    """Relativistic average discriminator loss (RaGAN, ESRGAN).
+
+    The discriminator estimates whether real data is more realistic than
+    the fakes on average, and the reverse:
+
+        L_D = -E_r[ log D_Ra(x_r, x_f) ] - E_f[ log(1 - D_Ra(x_f, x_r)) ]
+            =  E_r[ softplus(E_f[C(x_f)] - C(x_r)) ]
+             + E_f[ softplus(C(x_f) - E_r[C(x_r)]) ]
+
+    References: Jolicoeur-Martineau (2018), arXiv:1807.00734; Wang et al.
+    (2018), "ESRGAN", arXiv:1809.00219.
+
+    Args:
+        real_logits: Discriminator logits for real examples, shape
+            ``[batch]`` or ``[batch, 1]``.
+        fake_logits: Discriminator logits for generated examples, same
+            layout.
+
+    Returns:
+        Scalar float32 tensor.
+    """
+    real_logits = _logits(real_logits)
+    fake_logits = _logits(fake_logits)
+    return (_mean(ops.softplus(_mean(fake_logits) - real_logits))
+            + _mean(ops.softplus(fake_logits - _mean(real_logits))))
+
+
+# Generator losses here take (real_logits, fake_logits).
 RELATIVISTIC_LOSSES = {
     "relativistic": (relativistic_generator_loss, relativistic_discriminator_loss),
+    "relativistic_average": (relativistic_average_generator_loss,
+                             relativistic_average_discriminator_loss),
 }
+
+
+# --------------------------------------------------------------------------
+# Reconstruction
+# --------------------------------------------------------------------------
+
+
+@_register
+def l1_loss(target, output):
+    """Mean absolute error between an output and its target (reconstruction loss).
+
+        L_1 = E[ |y - G(x)| ]
+
+    over every element; the supervised term of image-to-image and
+    super-resolution generators (pix2pix: Isola et al. 2017,
+    arXiv:1611.07004; EDSR: Lim et al. 2017, arXiv:1707.02921).
+
+    Args:
+        target: the wanted images ``y``.
+        output: the generated images ``G(x)``, same shape.
+
+    Returns:
+        Scalar float32 tensor.
+    """
+    target = ops.cast(ops.convert_to_tensor(target), "float32")
+    output = ops.cast(ops.convert_to_tensor(output), "float32")
+    return _mean(ops.abs(target - output))
 
 
 # --------------------------------------------------------------------------

@@ -518,3 +518,42 @@ def test_relativistic_losses_are_stable_and_swap_roles():
     assert "relativistic" not in losses.LOSSES  # its generator loss needs real logits
     assert losses.RELATIVISTIC_LOSSES["relativistic"] == (
         losses.relativistic_generator_loss, losses.relativistic_discriminator_loss)
+
+
+# --------------------------------------------------------------------------
+# Relativistic average (RaGAN, ESRGAN) and L1
+# --------------------------------------------------------------------------
+
+
+def test_relativistic_average_losses_match_hand_computed():
+    # D_Ra(a, b) = sigma(C(a) - mean C(b)); L_D = -mean log D_Ra(r, f) - mean log(1 - D_Ra(f, r)),
+    # L_G the same with the roles of real and fake swapped.
+    mean_real, mean_fake = _mean(REAL), _mean(FAKE)
+    expected_d = (_mean(-math.log(_sigmoid(r - mean_fake)) for r in REAL)
+                  + _mean(-math.log(1 - _sigmoid(f - mean_real)) for f in FAKE))
+    expected_g = (_mean(-math.log(1 - _sigmoid(r - mean_fake)) for r in REAL)
+                  + _mean(-math.log(_sigmoid(f - mean_real)) for f in FAKE))
+    _check_scalar(losses.relativistic_average_discriminator_loss(REAL, FAKE), expected_d)
+    _check_scalar(losses.relativistic_average_generator_loss(REAL, FAKE), expected_g)
+    # Column vectors and batches of different sizes give the same formula.
+    real, fake = [[1.0], [3.0]], [[0.0], [-1.0], [2.0]]
+    expected = (_mean(-math.log(_sigmoid(r - 1 / 3)) for r in (1.0, 3.0))
+                + _mean(-math.log(1 - _sigmoid(f - 2.0)) for f in (0.0, -1.0, 2.0)))
+    _check_scalar(losses.relativistic_average_discriminator_loss(real, fake), expected)
+    assert losses.RELATIVISTIC_LOSSES["relativistic_average"] == (
+        losses.relativistic_average_generator_loss,
+        losses.relativistic_average_discriminator_loss)
+
+
+def test_relativistic_average_losses_are_stable_for_large_logits():
+    real, fake = tf.constant([300.0, 100.0]), tf.constant([-200.0, -400.0])
+    # mean fake -300, mean real 200: the discriminator is right by 400+ everywhere.
+    _check_scalar(losses.relativistic_average_discriminator_loss(real, fake), 0.0)
+    # The generator pays (r - mean f) + (mean r - f): (600 + 400) / 2 + (400 + 600) / 2.
+    _check_scalar(losses.relativistic_average_generator_loss(real, fake), 1000.0)
+
+
+def test_l1_loss_is_the_mean_absolute_difference():
+    target = np.array([[0.0, 1.0], [-1.0, 0.5]], "float32")
+    output = np.array([[0.5, 1.0], [1.0, 0.0]], "float32")
+    _check_scalar(losses.l1_loss(target, output), (0.5 + 0.0 + 2.0 + 0.5) / 4)

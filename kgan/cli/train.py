@@ -30,15 +30,26 @@ __all__ = ["train"]
 
 
 def _new_recipe(given):
-    """`(task, recipe)` for a new run: `--recipe`, else the `--model`'s first recipe."""
+    """`(task, recipe)` for a new run: `--recipe`, else the first recipe of `--task` or of
+    the `--model`'s task."""
     if "recipe" in given:
         task, recipe = tasks.recipe(given["recipe"])
         if given.get("model", recipe.model) != recipe.model:
             raise CommandError(f"--model {given['model']!r} disagrees with --recipe "
                                f"{recipe.name!r}, which trains {recipe.model!r}.")
+    elif "task" in given:
+        task = tasks.get(given["task"])
+        recipe = task.default_recipe(given.get("model"))
     else:
         task = tasks.for_network(given["model"]) if "model" in given else tasks.default()
         recipe = task.default_recipe(given.get("model"))
+    owners = [t for t in map(tasks.get, tasks.names()) if given.get("model") in t.networks]
+    if "task" in given and (task.name != given["task"] or owners and task not in owners):
+        chosen = (f"--recipe {recipe.name!r}, a recipe of the {task.name} task"
+                  if "recipe" in given else
+                  f"--model {given['model']!r}, a network of the {owners[0].name} task")
+        raise CommandError(f"--task {given['task']!r} disagrees with {chosen}; leave one of "
+                           "them out.")
     if recipe.model not in networks.names():
         raise CommandError(
             f"unknown --model {recipe.model!r}; registered: {', '.join(networks.names())}.")
@@ -52,7 +63,8 @@ def _recorded_recipe(run, given):
     default = (task.recipe(run.info["recipe"]) if run.info.get("recipe") in names
                else task.default_recipe(run.info.get("model")))
     recipe = task.recipe_class.from_run(run.info, default)
-    recorded = {**recipe.options(), "recipe": recipe.name, "seed": run.info.get("seed")}
+    recorded = {**recipe.options(), "recipe": recipe.name, "seed": run.info.get("seed"),
+                "task": task.name}
     conflicts = [
         f"{flag_name(dest)} {value!r} (the run has {recorded.get(dest)!r})"
         for dest, value in given.items()
@@ -69,7 +81,7 @@ def _recorded_recipe(run, given):
 def resolve(args):
     """`(run, task, recipe, seed)` for the command line `args`."""
     given = given_recipe_options(args)
-    for dest in ("recipe", "seed"):
+    for dest in ("recipe", "seed", "task"):
         if getattr(args, dest) is not None:
             given[dest] = getattr(args, dest)
     run = RunDir(args.out) if args.out else None
@@ -79,7 +91,8 @@ def resolve(args):
     else:
         task, recipe = _new_recipe(given)
         seed = given.get("seed")
-    run_options = {k: v for k, v in given.items() if k not in ("recipe", "seed", "model")}
+    run_options = {k: v for k, v in given.items()
+                   if k not in ("recipe", "seed", "model", "task")}
     check_recipe_options(task, run_options)
     recipe = dataclasses.replace(recipe, **run_options)
     if run is None:

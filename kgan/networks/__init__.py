@@ -19,6 +19,12 @@ from kgan.networks.text import (
     TextCNNDiscriminator,
     TextGenerator,
 )
+from kgan.networks.srresnet import (
+    BicubicUpsample,
+    PixelShuffle,
+    SRDiscriminator,
+    SRResNetGenerator,
+)
 
 __all__ = [
     "get",
@@ -33,4 +39,8 @@ __all__ = [
     "TextCNNDiscriminator",
     "ConvTextGenerator",
     "ConvTextCritic",
+    "SRResNetGenerator",
+    "SRDiscriminator",
+    "PixelShuffle",
+    "BicubicUpsample",
 ]

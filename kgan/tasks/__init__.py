@@ -19,16 +19,19 @@ gan = task.build("dcgan-mnist5k", image_shape=(28, 28, 1))   # what `kgan train`
 """
 
 from kgan.tasks import registry
-from kgan.tasks.base import Argument, Recipe, Task, TaskData, option, optional
+from kgan.tasks.base import Argument, Command, Recipe, Task, TaskData, option, optional
 from kgan.tasks.registry import (
     default, export_generator, for_model, for_network, for_run, get, names, recipe, recipes,
     register,
 )
-from kgan.tasks import conditional, text, unconditional  # the packages register below
+from kgan.tasks import (  # the packages register below
+    conditional, super_resolution, text, unconditional,
+)
 
 register(unconditional.UnconditionalTask(), default=True)
 register(conditional.ConditionalTask())
 register(text.TextTask())
+register(super_resolution.SuperResolutionTask())
 
-__all__ = ["Argument", "Recipe", "Task", "TaskData", "conditional", "option", "optional", "text",
-           "unconditional", *registry.__all__]
+__all__ = ["Argument", "Command", "Recipe", "Task", "TaskData", "conditional", "option",
+           "optional", "super_resolution", "text", "unconditional", *registry.__all__]

@@ -30,7 +30,7 @@ from kgan.validation import (
     parse_unit_interval,
 )
 
-__all__ = ["Argument", "Recipe", "Task", "TaskData", "option", "optional"]
+__all__ = ["Argument", "Command", "Recipe", "Task", "TaskData", "option", "optional"]
 
 _NOTHING = object()
 
@@ -174,24 +174,64 @@ class Recipe:
 
 @dataclasses.dataclass(frozen=True)
 class Argument:
-    """A command-line flag a task adds to `kgan sample` or `kgan evaluate`.
+    """A command-line argument a task adds to `kgan sample`, `kgan evaluate` or its own command.
 
     Args:
-        flag: e.g. `"--labels"`.
+        flag: e.g. `"--labels"`; a name without dashes (`"run_dir"`) is a
+            positional argument (task commands only).
         help: its help text.
         type: its argparse `type` (`None`: a string).
         default: its value when not given (the parser's default is `None`,
             so the command can tell whether it was given).
+        required: the flag must be given (task commands only).
+        switch: an on/off flag without a value (`--overwrite`; task
+            commands only), `False` unless given.
     """
 
     flag: str
     help: str
     type: Optional[Callable] = None
     default: Any = None
+    required: bool = False
+    switch: bool = False
 
     @property
     def dest(self):
         return self.flag.lstrip("-").replace("-", "_")
+
+    @property
+    def positional(self):
+        return not self.flag.startswith("-")
+
+
+@dataclasses.dataclass(frozen=True)
+class Command:
+    """A `kgan` subcommand a task adds (e.g. `kgan upscale`), next to `train`, `sample`, ...
+
+    Args:
+        name: the subcommand, e.g. `"upscale"`.
+        help: one line for `kgan --help`.
+        arguments: its `Argument`s, positional ones first, in order.
+        run: `run(args)`, given the parsed `argparse.Namespace` (an attribute
+            per argument's `dest`); a `ValueError` or `OSError` it raises is
+            printed as one line with exit status 2.
+        description: the longer text of `kgan NAME --help` (default: `help`).
+
+    Example:
+
+    ```python
+    class MyTask(kgan.tasks.Task):
+        commands = (kgan.tasks.Command(
+            "hello", "greet a run", (kgan.tasks.Argument("run_dir", "a run directory"),),
+            run=lambda args: print("hello", args.run_dir)),)
+    ```
+    """
+
+    name: str
+    help: str
+    arguments: tuple = ()
+    run: Optional[Callable] = None
+    description: str = ""
 
 
 @dataclasses.dataclass
@@ -231,6 +271,7 @@ class Task:
             uses it is its default.
         sample_arguments: `Argument`s `kgan sample` offers for this task.
         evaluate_arguments: `Argument`s `kgan evaluate` offers for this task.
+        commands: `Command`s (own `kgan` subcommands) this task adds.
         sample_file: what `kgan sample --out` writes, for the help.
         evaluate_description: what `kgan evaluate` measures, for the help
             (empty: it does not measure this task's runs).
@@ -245,6 +286,7 @@ class Task:
     recipes = ()
     sample_arguments = ()
     evaluate_arguments = ()
+    commands = ()
     sample_file = "the task's sample file"
     evaluate_description = ""
     deterministic = True

@@ -1,0 +1,92 @@
+"""Recipes of the super-resolution task (`kgan train --task super-resolution`)."""
+
+import argparse
+import dataclasses
+
+from kgan.networks.srresnet import check_scale
+from kgan.tasks.base import option
+from kgan.tasks.images import ImageRecipe
+from kgan.validation import (
+    check_int, check_non_negative, parse_non_negative_float, parse_non_negative_int,
+    parse_positive_int,
+)
+
+__all__ = ["SRRESNET_PHOTOS_X2", "SRRESNET_PHOTOS_X4", "SuperResolutionRecipe"]
+
+
+def _parse_scale(text):
+    try:
+        return check_scale(int(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected 2, 3 or 4; got {text!r}") from None
+
+
+def _check_path(value, name):
+    if not isinstance(value, str):
+        raise ValueError(f"`{name}` must be a file path or ''; got {value!r}.")
+    return value
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SuperResolutionRecipe(ImageRecipe):
+    """`ImageRecipe` plus the options of the super-resolution task.
+
+    Args:
+        scale: the upscaling factor: 2, 3 or 4.
+        hr_size: side of the HR training crops (a multiple of `scale`).
+        blocks: residual blocks of the generator.
+        psnr_epochs: epochs of L1-only training before the GAN phase.
+        l1_weight: weight of the L1 term in the GAN phase.
+        adversarial_weight: weight of the relativistic-average term.
+        steps_per_epoch: batches per epoch.
+        perceptual_weights: a local VGG19 weights file (no top) for the
+            perceptual loss; `""` for none (never downloaded).
+
+    Example:
+
+    ```python
+    recipe = kgan.tasks.get("super-resolution").recipe("srresnet-photos-x4", epochs=2)
+    ```
+    """
+
+    scale: int = option(4, "upscaling factor: 2, 3 or 4", parse=_parse_scale, check=check_scale)
+    hr_size: int = option(64, "side of the high-resolution training crops",
+                          parse=parse_positive_int, check=check_int)
+    blocks: int = option(4, "residual blocks of the generator", parse=parse_non_negative_int,
+                         check=lambda v, n: check_int(v, n, minimum=0))
+    psnr_epochs: int = option(4, "epochs of L1-only training before the GAN phase",
+                              parse=parse_non_negative_int,
+                              check=lambda v, n: check_int(v, n, minimum=0))
+    l1_weight: float = option(1.0, "weight of the L1 loss in the GAN phase",
+                              parse=parse_non_negative_float, check=check_non_negative)
+    adversarial_weight: float = option(5e-3, "weight of the relativistic-average GAN loss",
+                                       parse=parse_non_negative_float, check=check_non_negative)
+    steps_per_epoch: int = option(40, "batches per epoch", parse=parse_positive_int,
+                                  check=check_int)
+    perceptual_weights: str = option("", "local VGG19 weights file (no top) for a perceptual "
+                                         "loss; never downloaded", check=_check_path,
+                                     none="none", absent="")
+
+    def __post_init__(self):
+        super().__post_init__()
+        if self.hr_size % self.scale:
+            raise ValueError(f"`hr_size` {self.hr_size} must be a multiple of `scale` "
+                             f"{self.scale}.")
+
+
+SRRESNET_PHOTOS_X4 = SuperResolutionRecipe(
+    name="srresnet-photos-x4", model="srresnet", data="photos", scale=4, hr_size=64,
+    epochs=8, psnr_epochs=4, batch_size=16, steps_per_epoch=40, filters=32, blocks=4,
+    loss="relativistic_average", learning_rate=2e-4, beta_1=0.9, ema_decay=0.999,
+    num_samples=4,
+    description="The default of `kgan train --task super-resolution`: 4x on the built-in "
+                "photos, 4 epochs of L1 then 4 of the relativistic-average GAN game "
+                "(ESRGAN's schedule, shrunk to minutes on 2 CPU cores).",
+)
+"""The default super-resolution recipe: `srresnet-photos-x4`."""
+
+SRRESNET_PHOTOS_X2 = dataclasses.replace(
+    SRRESNET_PHOTOS_X4, name="srresnet-photos-x2", scale=2, hr_size=48,
+    description="srresnet-photos-x4 at 2x, on 48 px crops.",
+)
+"""2x on the built-in photos: `srresnet-photos-x2`."""

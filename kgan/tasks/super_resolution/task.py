@@ -1,0 +1,216 @@
+"""The super-resolution task: `SuperResolutionGAN`, LR photos in, `scale` times larger out."""
+
+import os
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from kgan import datasets, export, files, images, networks, precision
+from kgan.tasks.base import Argument, Command, TaskData
+from kgan.tasks.images import ImageTask, random_images, to_uint8_graph
+from kgan.tasks.super_resolution.callbacks import ComparisonSamples
+from kgan.tasks.super_resolution.model import SuperResolutionGAN
+from kgan.tasks.super_resolution.recipes import (
+    SRRESNET_PHOTOS_X2, SRRESNET_PHOTOS_X4, SuperResolutionRecipe,
+)
+from kgan.tasks.super_resolution import upscale
+
+__all__ = ["SuperResolutionTask", "held_out_crops"]
+
+PSNR_EXPORT = "psnr_saved_model"
+
+
+def held_out_crops(scale, hr_size, channels):
+    """`(lr, hr)` float32 arrays of every `hr_size` crop of the held-out photos, in order."""
+    batches = datasets.load_super_resolution(
+        "photos", scale=scale, hr_size=hr_size, batch_size=256, split="held_out")
+    lr, hr = (np.concatenate(part) for part in zip(*((a.numpy(), b.numpy())
+                                                     for a, b in batches)))
+    if channels == 1 and lr.shape[-1] == 3:
+        lr, hr = (np.asarray(tf.image.rgb_to_grayscale(x)) for x in (lr, hr))
+    return lr, hr
+
+
+class SuperResolutionTask(ImageTask):
+    """Super-resolution: `SuperResolutionGAN` with the `srresnet` networks.
+
+    `kgan train --task super-resolution` trains `srresnet-photos-x4` on the
+    built-in photos (or `--data FOLDER` of your images): L1 first, then the
+    relativistic-average GAN game (ESRGAN). Its run directory holds a
+    comparison per epoch (`samples/epoch_0001.png`: rows of held-out crops,
+    columns LR nearest-upscaled | bicubic | output | HR), `training.gif`,
+    and `psnr_saved_model/`, the export of the L1-phase generator. The
+    export serves `images` uint8 `[batch, H, W, C]` -> `images` uint8
+    `[batch, H * scale, W * scale, C]` for any `H` and `W`.
+    `kgan upscale RUN_DIR IMAGE_OR_DIR --out OUT` upscales your images,
+    tiled with overlap so memory stays bounded.
+
+    Example:
+
+    ```python
+    task = kgan.tasks.get("super-resolution")
+    gan = task.build("srresnet-photos-x4", epochs=2)
+    data = task.load_data(task.recipe("srresnet-photos-x4"), seed=0)
+    gan.fit(data.dataset, epochs=2, **data.fit_arguments)
+    ```
+    """
+
+    name = "super-resolution"
+    description = "photos upscaled 2-4x (SuperResolutionGAN, ESRGAN-style)"
+    model_class = SuperResolutionGAN
+    recipe_class = SuperResolutionRecipe
+    recipes = (SRRESNET_PHOTOS_X4, SRRESNET_PHOTOS_X2)
+    deterministic = True
+    sample_file = (".npz, keys 'lr', 'sr', 'hr': uint8 held-out crops, their upscaling and "
+                   "the original")
+    sample_arguments = ()
+    evaluate_arguments = ()
+    evaluate_description = ""
+    commands = (Command(
+        "upscale", "upscale images with a super-resolution run's generator",
+        (Argument("run_dir", "a run directory of the super-resolution task"),
+         Argument("image_or_dir", "an image file, or a folder of images"),
+         Argument("--out", "the PNG to write (for one image) or the folder (for a folder)",
+                  required=True),
+         Argument("--psnr-model", "use the generator of the L1 phase (smoother, higher PSNR)",
+                  switch=True),
+         Argument("--tile", f"process images in tiles of this many LR pixels a side, with "
+                            f"overlap, so memory stays bounded (default: {upscale.TILE}; 0: "
+                            "whole images)", type=upscale.parse_tile, default=upscale.TILE),
+         Argument("--overwrite", "replace existing output files", switch=True)),
+        run=upscale.run,
+        description="Upscale an image, or every image in a folder, with RUN_DIR's generator "
+                    "(the EMA one; --psnr-model: the L1-phase one) and write PNGs. Any size: "
+                    "images larger than --tile are processed in overlapping tiles, blended "
+                    "without seams."),)
+
+    # --------------------------------------------------------------- Python
+
+    def build(self, recipe=None, *, channels=3, seed=None, **overrides):
+        """A compiled `SuperResolutionGAN` built as `kgan train` builds it.
+
+        Args:
+            recipe: a recipe name (default `"srresnet-photos-x4"`) or a
+                `SuperResolutionRecipe`.
+            channels: image channels, 1 or 3.
+            seed: seed of the training randomness (`None`: Keras' global seed).
+            **overrides: recipe fields to change, e.g. `scale=2`.
+        """
+        recipe = self.recipe(recipe, **overrides)
+        side = recipe.hr_size // recipe.scale
+
+        def batch():
+            return (random_images((recipe.batch_size, side, side, channels)),
+                    random_images((recipe.batch_size, recipe.hr_size, recipe.hr_size, channels)))
+
+        recipe = self.resolve_auto_precision(
+            recipe, batch, lambda r: self.build(r, channels=channels, seed=seed))
+        with precision.scope(recipe.precision):
+            generator, discriminator = networks.get(
+                recipe.model, image_shape=(recipe.hr_size, recipe.hr_size, channels),
+                scale=recipe.scale, filters=recipe.filters, blocks=recipe.blocks)
+        gan = SuperResolutionGAN(
+            generator, discriminator, scale=recipe.scale, hr_size=recipe.hr_size,
+            psnr_epochs=recipe.psnr_epochs, l1_weight=recipe.l1_weight,
+            adversarial_weight=recipe.adversarial_weight,
+            perceptual_weights=recipe.perceptual_weights, seed=seed,
+            ema_decay=recipe.ema_decay or None, augment=recipe.augment or None,
+            r1_weight=recipe.r1_weight, r1_every=recipe.r1_every)
+        gan.compile(**self.compile_arguments(recipe))
+        return gan
+
+    # ------------------------------------------------------------ kgan train
+
+    def load_data(self, recipe, seed):
+        dataset = datasets.load_super_resolution(
+            recipe.data, scale=recipe.scale, hr_size=recipe.hr_size,
+            batch_size=recipe.batch_size, seed=seed, steps=recipe.steps_per_epoch)
+        shape = tuple(int(d) for d in dataset.element_spec[1].shape[1:])
+        return TaskData(dataset.repeat(), shape,
+                        info={"image_shape": list(shape), "scale": recipe.scale},
+                        fit_arguments={"steps_per_epoch": recipe.steps_per_epoch})
+
+    def build_for_data(self, recipe, data, seed):
+        return self.build(recipe, channels=data.sample_shape[-1], seed=seed)
+
+    def callbacks(self, model, recipe, out, seed):
+        lr, hr = held_out_crops(model.scale, model.hr_size, model.channels)
+        pick = np.linspace(0, len(lr) - 1, min(recipe.num_samples, len(lr))).astype(int)
+        return [ComparisonSamples(os.path.join(out, "samples"), lr[pick], hr[pick])]
+
+    def final_artefacts(self, recipe, seed):
+        def psnr_export(model, data, out):
+            self.export(model, os.path.join(out, PSNR_EXPORT), overwrite=True, psnr=True)
+
+        return {**super().final_artefacts(recipe, seed), PSNR_EXPORT: psnr_export}
+
+    # ---------------------------------------------------------------- export
+
+    def serving(self, model, psnr=False):
+        """`(function, input_signature)` of the export's `serving_default`.
+
+        `function(images)`: uint8 `[batch, H, W, C]` -> `{"images": uint8
+        [batch, H * scale, W * scale, C]}`, the generator (EMA, or with
+        `psnr` the L1-phase one) in inference mode, its output mapped to
+        uint8 like `kgan.images.to_uint8`.
+        """
+        generator = model.psnr_model if psnr else model.sampling_generator
+
+        def serve(images):
+            lr = tf.cast(images, tf.float32) / 127.5 - 1.0
+            return {"images": to_uint8_graph(generator(lr, training=False))}
+
+        return serve, [tf.TensorSpec([None, None, None, model.channels], tf.uint8,
+                                     name="images")]
+
+    def export(self, model, path, overwrite=False, *, psnr=False):
+        """Writes the generator as a SavedModel: `serving_default` takes `images`,
+        uint8 `[batch, H, W, C]` of any `H`, `W`, and returns `images`, uint8
+        `[batch, H * scale, W * scale, C]`. It loads with TensorFlow alone.
+
+        Args:
+            model: a `SuperResolutionGAN`.
+            path: the SavedModel directory (see `kgan.export.write_archive`).
+            overwrite: replace an existing export.
+            psnr: export the L1-phase generator (`model.psnr_model`).
+        """
+        if not isinstance(model, SuperResolutionGAN):
+            raise ValueError(f"`gan` must be a SuperResolutionGAN; got {type(model).__name__}.")
+        export.check_path(path)
+        export.check_overwrite(overwrite)
+        serve, signature = self.serving(model, psnr=psnr)
+        archive = keras.export.ExportArchive()
+        archive.track(model.psnr_model if psnr else model.sampling_generator)
+        archive.add_endpoint(export.SERVING_SIGNATURE, serve, input_signature=signature)
+        return export.write_archive(archive, path, overwrite=overwrite)
+
+    def export_summary(self, model):
+        return (f"serving_default: images uint8 [batch, H, W, {model.channels}] -> images uint8 "
+                f"[batch, {model.scale}H, {model.scale}W, {model.channels}]")
+
+    def serving_example(self, model, n=4, seed=0):
+        # A size no training crop had, and not square: the export takes any.
+        side = model.hr_size // model.scale
+        lr = np.random.default_rng(seed).integers(
+            0, 256, (n, side + 3, side + 5, model.channels), dtype=np.uint8)
+        sr = model.generate(lr.astype("float32") / 127.5 - 1.0)
+        return {"images": lr}, {"images": images.to_uint8(sr)}
+
+    # ------------------------------------------------------------ kgan sample
+
+    def sample(self, model, out, n, seed, info, **options):
+        """Writes `n` held-out LR crops (chosen by `seed`), their upscaling and the HR
+        crops, uint8, to an `.npz` with keys `lr`, `sr`, `hr`."""
+        out = out if out.endswith(".npz") else out + ".npz"
+        lr, hr = held_out_crops(model.scale, model.hr_size, model.channels)
+        pick = np.random.default_rng(seed).choice(len(lr), n, replace=n > len(lr))
+        arrays = {"lr": images.to_uint8(lr[pick]), "hr": images.to_uint8(hr[pick]),
+                  "sr": images.to_uint8(model.generate(lr[pick]))}
+        files.write_npz(out, arrays)
+        return out, (f"Wrote {n} held-out crops {tuple(lr.shape[1:])} and their {model.scale}x "
+                     f"upscaling {tuple(hr.shape[1:])} to {out}")
+
+    def evaluate(self, model, run_dir, info, **options):
+        raise ValueError(f"kgan evaluate does not measure runs of the {self.name} task; "
+                         "kgan sample writes held-out crops and their upscaling.")

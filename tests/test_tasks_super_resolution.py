@@ -1,0 +1,131 @@
+"""The super-resolution task: run_task_test, recipes, the two phases and resume across them."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import kgan
+from kgan import saving
+from kgan.tasks.super_resolution import SuperResolutionGAN
+from task_support import check, kgan_command, run_task_test
+
+TINY = ["--task", "super-resolution", "--hr-size", 16, "--filters", 4, "--blocks", 1,
+        "--batch-size", 4, "--steps-per-epoch", 2, "--psnr-epochs", 1, "--num-samples", 2]
+
+
+def tiny_gan(psnr_epochs=1, **kwargs):
+    task = kgan.tasks.get("super-resolution")
+    return task.build(hr_size=8, scale=2, filters=4, blocks=1, batch_size=2,
+                      psnr_epochs=psnr_epochs, seed=0, **kwargs)
+
+
+def pairs(n=4, seed=0):
+    rng = np.random.default_rng(seed)
+    hr = rng.uniform(-1, 1, (n, 8, 8, 3)).astype("float32")
+    lr = hr.reshape(n, 4, 2, 4, 2, 3).mean(axis=(2, 4))
+    import tensorflow as tf
+
+    return tf.data.Dataset.from_tensor_slices((lr, hr)).batch(2)
+
+
+@pytest.fixture(scope="module")
+def full_run(tmp_path_factory):
+    """The checks every task passes; epoch 1 is the L1 phase, epoch 2 the GAN phase, and the
+    run killed in epoch 2 resumes from the L1-phase backup into the GAN phase."""
+    return run_task_test(tmp_path_factory.mktemp("sr"), TINY, epochs=2, kill_at="2:2")
+
+
+def test_run_directory(full_run):
+    info = json.loads((full_run / "run.json").read_text())
+    assert info["task"] == "super-resolution" and info["recipe"] == "srresnet-photos-x4"
+    assert info["scale"] == 4 and info["image_shape"] == [16, 16, 3]
+    # Each epoch's comparison: 2 rows of LR | bicubic | output | HR, 16 px tiles, 2 px apart.
+    grid = np.asarray(Image.open(full_run / "samples" / "epoch_0002.png"))
+    assert grid.shape == (2 * 18 + 2, 4 * 18 + 2, 3)
+    gif = Image.open(full_run / "training.gif")
+    assert gif.n_frames == 2
+    model = saving.load_model(full_run / "gan.keras")
+    assert int(model.epochs_trained) == 2 and int(model.psnr_frozen) == 1
+    # The L1-phase export serves the generator kept at the end of epoch 1.
+    import tensorflow as tf
+
+    lr = np.random.default_rng(0).integers(0, 256, (1, 7, 5, 3), dtype=np.uint8)
+    served = tf.saved_model.load(str(full_run / "psnr_saved_model")).signatures[
+        "serving_default"](images=tf.constant(lr))["images"].numpy()
+    expected = kgan.images.to_uint8(model.generate(lr / 127.5 - 1.0, psnr=True))
+    assert served.shape == (1, 28, 20, 3)
+    assert np.abs(served.astype(int) - expected.astype(int)).max() <= 1
+    assert "psnr_saved_model" in info["artefacts"]
+
+
+def test_export_serves_sizes_it_was_not_trained_on_with_saved_model_cli(full_run, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "tensorflow.python.tools.saved_model_cli", "run", "--dir",
+         str(full_run / "saved_model"), "--tag_set", "serve", "--signature_def",
+         "serving_default", "--input_exprs", f"images={np.full((1, 9, 13, 3), 128).tolist()}",
+         "--outdir", str(tmp_path)],
+        capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    output = np.load(tmp_path / "images.npy")
+    assert output.shape == (1, 36, 52, 3) and output.dtype == np.uint8
+
+
+def test_sample_writes_held_out_crops_and_their_upscaling(full_run, tmp_path):
+    check(kgan_command(None, ["sample", full_run, "--n", 3, "--seed", 0,
+                              "--out", tmp_path / "s.npz"]))
+    arrays = np.load(tmp_path / "s.npz")
+    assert arrays["lr"].shape == (3, 4, 4, 3) and arrays["lr"].dtype == np.uint8
+    assert arrays["sr"].shape == arrays["hr"].shape == (3, 16, 16, 3)
+
+
+def test_recipes():
+    task = kgan.tasks.get("super-resolution")
+    assert [r.name for r in task.recipes] == ["srresnet-photos-x4", "srresnet-photos-x2"]
+    assert task.recipe("srresnet-photos-x2").scale == 2
+    with pytest.raises(ValueError, match="`scale` must be 2, 3 or 4"):
+        task.recipe(scale=5)
+    with pytest.raises(ValueError, match="`hr_size` 30 must be a multiple of `scale` 4"):
+        task.recipe(hr_size=30)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--scale", "5"], "argument --scale: expected 2, 3 or 4; got '5'"),
+    (["--hr-size", "30"], "--hr-size 30 must be a multiple of --scale 4"),
+    (["--recipe", "dcgan-mnist"], "--task 'super-resolution' disagrees with --recipe"),
+    (["--model", "dcgan"], "--task 'super-resolution' disagrees with --model 'dcgan'"),
+])
+def test_bad_train_options_are_refused_before_anything_is_written(tmp_path, args, message):
+    result = kgan_command(None, ["train", "--task", "super-resolution", *args,
+                                 "--out", tmp_path / "run"])
+    assert result.returncode == 2 and message in result.stderr
+    assert not (tmp_path / "run").exists()
+
+
+def test_the_phase_follows_the_models_epoch_count(tmp_path):
+    gan = tiny_gan(psnr_epochs=1)
+    data = pairs()
+    gan.fit(data, epochs=1, verbose=0)
+    # L1 phase: the discriminator did not train.
+    assert int(gan.d_optimizer.iterations) == 0 and int(gan.g_optimizer.iterations) == 2
+    assert int(gan.psnr_frozen) == 0 and gan.adversarial_phase()
+    lr = np.random.default_rng(1).uniform(-1, 1, (1, 5, 6, 3)).astype("float32")
+    after_l1 = gan.generate(lr)
+    np.testing.assert_array_equal(gan.generate(lr, psnr=True), after_l1)
+    gan.save(tmp_path / "sr.keras")
+    # A reloaded model continues in the GAN phase, without initial_epoch.
+    again = saving.load_model(tmp_path / "sr.keras")
+    assert isinstance(again, SuperResolutionGAN) and int(again.epochs_trained) == 1
+    again.fit(data, epochs=1, verbose=0)
+    assert int(again.d_optimizer.iterations) == 2 and int(again.psnr_frozen) == 1
+    # The L1-phase generator was kept when the GAN phase began.
+    np.testing.assert_allclose(again.generate(lr, psnr=True), after_l1, atol=1e-6)
+    assert np.abs(again.generate(lr) - after_l1).max() > 0
+
+
+def test_perceptual_weights_must_be_a_local_file(tmp_path):
+    with pytest.raises(ValueError, match="no such file .*never downloads"):
+        tiny_gan(perceptual_weights=str(tmp_path / "vgg19.h5"))
