@@ -101,7 +101,7 @@ class BicubicUpsample(layers.Layer):
     """Bicubic upsampling by an integer factor, as a fixed convolution.
 
     Keys' cubic with a = -0.5 and half-pixel centres, computed as one 5x5
-    convolution per output phase followed by `PixelShuffle`, so it has an
+    depthwise convolution per output phase followed by `PixelShuffle`, so it has an
     XLA kernel and no trainable weights. Inside the image it gives
     `tf.image.resize(..., method="bicubic")`'s values; at the border it
     repeats the edge pixels (the resize renormalises its weights instead),
@@ -124,12 +124,12 @@ class BicubicUpsample(layers.Layer):
         self.scale = check_int(scale, "scale", minimum=2)
         self.channels = check_int(channels, "channels")
         weights = _keys_weights(self.scale)
-        kernel = np.zeros((5, 5, self.channels, self.scale**2 * self.channels), "float32")
+        # One depthwise 5x5 kernel per output phase (ry, rx), the same for every channel.
+        kernel = np.zeros((5, 5, self.channels, self.scale**2), "float32")
         for ry in range(self.scale):
             for rx in range(self.scale):
-                for c in range(self.channels):
-                    phase = (ry * self.scale + rx) * self.channels + c
-                    kernel[:, :, c, phase] = np.outer(weights[ry], weights[rx])
+                kernel[:, :, :, ry * self.scale + rx] = np.outer(weights[ry], weights[rx])[
+                    :, :, None]
         self._kernel = kernel
         self.shuffle = PixelShuffle(self.scale, dtype=self.dtype_policy)
 
@@ -140,7 +140,13 @@ class BicubicUpsample(layers.Layer):
             last = ops.take(x, ops.full((2,), ops.shape(x)[axis] - 1, "int32"), axis=axis)
             x = ops.concatenate([first, x, last], axis=axis)
         kernel = ops.cast(self._kernel, x.dtype)
-        return self.shuffle(ops.conv(x, kernel, padding="valid"))
+        phases = ops.depthwise_conv(x, kernel, padding="valid")  # channel c * s * s + phase
+        shape = ops.shape(phases)
+        phases = ops.reshape(phases, (shape[0], shape[1], shape[2], self.channels,
+                                      self.scale**2))
+        phases = ops.reshape(ops.transpose(phases, (0, 1, 2, 4, 3)),
+                             (shape[0], shape[1], shape[2], self.scale**2 * self.channels))
+        return self.shuffle(phases)
 
     def compute_output_shape(self, input_shape):
         b, h, w, c = input_shape

@@ -8,20 +8,7 @@ from kgan import images
 from kgan.callbacks import SampleWriter
 from kgan.datasets import photos
 
-__all__ = ["ComparisonSamples", "comparison_image"]
-
-
-def comparison_image(lr, sr, hr, scale):
-    """One row per crop: LR nearest-upscaled | bicubic | output | HR, uint8.
-
-    `lr` `[n, h, w, C]`, `sr` and `hr` `[n, h * scale, w * scale, C]`, in
-    [-1, 1].
-    """
-    nearest = np.repeat(np.repeat(lr, scale, axis=1), scale, axis=2)
-    bicubic = photos.bicubic_upscale(lr, scale)
-    columns = np.stack([nearest, np.clip(bicubic, -1, 1), np.clip(sr, -1, 1), hr], axis=1)
-    return images.make_grid(columns.reshape(-1, *hr.shape[1:]), cols=4, padding=2,
-                            pad_value=128)
+__all__ = ["ComparisonSamples"]
 
 
 class ComparisonSamples(SampleWriter):
@@ -56,8 +43,9 @@ class ComparisonSamples(SampleWriter):
         return self.lr
 
     def write(self, lr, path):
-        grid = comparison_image(lr, self.model.generate(lr), self.hr, self.model.scale)
-        images.save_image_grid(grid, path, padding=0, cols=1)
+        sr = np.clip(self.model.generate(lr), -1.0, 1.0)
+        bicubic = np.clip(photos.bicubic_upscale(lr, self.model.scale), -1.0, 1.0)
+        images.comparison_grid(list(zip(lr, bicubic, sr, self.hr)), path)
 
     def on_train_begin(self, logs=None):
         os.makedirs(self.out_dir, exist_ok=True)
