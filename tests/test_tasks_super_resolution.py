@@ -62,6 +62,7 @@ def test_run_directory(full_run):
     assert "psnr_saved_model" in info["artefacts"]
 
 
+@pytest.mark.large
 def test_export_serves_sizes_it_was_not_trained_on_with_saved_model_cli(full_run, tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "tensorflow.python.tools.saved_model_cli", "run", "--dir",
@@ -93,7 +94,6 @@ def test_recipes():
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--scale", "5"], "argument --scale: expected 2, 3 or 4; got '5'"),
     (["--hr-size", "30"], "--hr-size 30 must be a multiple of --scale 4"),
     (["--recipe", "dcgan-mnist"], "--task 'super-resolution' disagrees with --recipe"),
     (["--model", "dcgan"], "--task 'super-resolution' disagrees with --model 'dcgan'"),
@@ -103,6 +103,13 @@ def test_bad_train_options_are_refused_before_anything_is_written(tmp_path, args
                                  "--out", tmp_path / "run"])
     assert result.returncode == 2 and message in result.stderr
     assert not (tmp_path / "run").exists()
+
+
+def test_a_scale_other_than_2_3_4_is_refused_by_the_parser(capsys):
+    with pytest.raises(SystemExit) as exit:
+        kgan.cli.main(["train", "--task", "super-resolution", "--scale", "5"])
+    assert exit.value.code == 2
+    assert "argument --scale: expected 2, 3 or 4; got '5'" in capsys.readouterr().err
 
 
 def test_the_phase_follows_the_models_epoch_count(tmp_path):
