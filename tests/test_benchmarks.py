@@ -123,3 +123,54 @@ def test_time_to_quality_times_each_row_and_seed():
         next(line for line in lines if line.startswith("Medians"))) + 2:]}
     assert set(medians) == {"tiny", "lazy"} and medians["lazy"][1] == "float32"
     assert "r1_every=2" in " ".join(medians["lazy"])
+
+
+def _super_resolution_benchmark():
+    import importlib
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        return importlib.import_module("super_resolution")
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+
+
+def test_super_resolution_table_and_figure_of_an_untrained_model(tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    import kgan
+
+    bench = _super_resolution_benchmark()
+    model = kgan.tasks.get("super-resolution").build("srresnet-photos-x4", filters=4, blocks=0)
+    data = bench.held_out(4)
+    assert [(name, hr.shape, lr.shape) for name, hr, lr in data] == [
+        ("chelsea", (300, 448, 3), (75, 112, 3)), ("coffee", (400, 600, 3), (100, 150, 3)),
+        ("flower", (424, 640, 3), (106, 160, 3))]
+    data = [(name, hr[:192, :192], lr[:48, :48]) for name, hr, lr in data]  # seconds, not minutes
+    outputs = bench.upscalings(model, data)
+    extractor = bench.patch_extractor(0, per_photo=8, epochs=1)
+    rows = {row[0]: row[1:] for row in bench.quality_table(outputs, data, extractor, 4)}
+    assert list(rows) == ["bicubic", "PSNR model", "GAN", "HR, shifted grid"]
+    bicubic_psnr = np.mean([kgan.metrics.psnr(out, hr, crop_border=4)
+                            for out, (_, hr, _) in zip(outputs["bicubic"], data)])
+    assert rows["bicubic"][0] == bicubic_psnr and 20 < bicubic_psnr < 40
+    assert rows["bicubic"][4] < 0.1 and rows["HR, shifted grid"][4] == 1.0  # sharpness
+    assert all(np.isfinite(values[5]) and values[5] >= 0 for values in rows.values())  # FD
+
+    size = bench.figure(outputs, data, tmp_path / "figure.png", crop=96)
+    assert size < 200 * 1024
+    assert np.asarray(Image.open(tmp_path / "figure.png")).shape == (3 * 98 + 2, 4 * 98 + 2, 3)
+
+
+@pytest.mark.large
+def test_super_resolution_quick_run_trains_and_measures(tmp_path):
+    result = subprocess.run([sys.executable, "benchmarks/super_resolution.py", "--quick",
+                             "--figure", str(tmp_path / "x4.png")], cwd=REPO,
+                            capture_output=True, text=True, timeout=1200)
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout
+    for row in ("| bicubic |", "| PSNR model |", "| GAN |", "| HR, shifted grid |"):
+        assert row in out
+    assert "output megapixels/s" in out and "peak RSS" in out and "CPU model" in out
+    assert (tmp_path / "x4.png").stat().st_size < 200 * 1024
