@@ -54,6 +54,8 @@ __all__ = [
     "relativistic_average_generator_loss",
     "relativistic_average_discriminator_loss",
     "RELATIVISTIC_LOSSES",
+    "relativistic_pair",
+    "is_relativistic",
     "l1_loss",
 ]
 
@@ -528,6 +530,24 @@ RELATIVISTIC_LOSSES = {
     "relativistic_average": (relativistic_average_generator_loss,
                              relativistic_average_discriminator_loss),
 }
+
+
+def relativistic_pair(loss):
+    """`(pair, name)` for a model's `compile(loss=...)` that takes relativistic losses.
+
+    A name in `RELATIVISTIC_LOSSES` gives its pair (whose generator loss
+    takes real and fake logits) and the name to record; anything else is
+    returned unchanged, for `get`.
+    """
+    name = loss.strip().lower().replace("-", "_") if isinstance(loss, str) else None
+    if name in RELATIVISTIC_LOSSES:
+        return RELATIVISTIC_LOSSES[name], name
+    return loss, loss
+
+
+def is_relativistic(generator_loss_fn):
+    """Whether a generator loss is one of `RELATIVISTIC_LOSSES`' (it takes real and fake logits)."""
+    return generator_loss_fn in {g for g, _ in RELATIVISTIC_LOSSES.values()}
 
 
 # --------------------------------------------------------------------------

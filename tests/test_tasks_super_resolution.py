@@ -60,6 +60,12 @@ def test_run_directory(full_run):
     assert served.shape == (1, 28, 20, 3)
     assert np.abs(served.astype(int) - expected.astype(int)).max() <= 1
     assert "psnr_saved_model" in info["artefacts"]
+    # The run killed in epoch 2 resumed from the L1-phase backup into the GAN phase: the
+    # discriminator trained its 2 steps and the kept L1-phase generator is the same.
+    resumed = saving.load_model(full_run.parent / "killed" / "gan.keras")
+    assert int(resumed.d_optimizer.iterations) == 2 and int(resumed.psnr_frozen) == 1
+    np.testing.assert_allclose(resumed.generate(lr / 127.5 - 1.0, psnr=True),
+                               model.generate(lr / 127.5 - 1.0, psnr=True), atol=1e-5)
 
 
 @pytest.mark.large
@@ -81,6 +87,17 @@ def test_sample_writes_held_out_crops_and_their_upscaling(full_run, tmp_path):
     arrays = np.load(tmp_path / "s.npz")
     assert arrays["lr"].shape == (3, 4, 4, 3) and arrays["lr"].dtype == np.uint8
     assert arrays["sr"].shape == arrays["hr"].shape == (3, 16, 16, 3)
+
+
+def test_the_explore_page_upscales_with_the_export(full_run):
+    from kgan.tasks.super_resolution import explore
+
+    image = np.random.default_rng(2).integers(0, 256, (70, 90, 3), dtype=np.uint8)
+    model = saving.load_model(full_run / "gan.keras")
+    expected = kgan.tasks.super_resolution.upscale_image(model, image, tile=None)
+    got = explore.export_upscaler(full_run, tile=66)(image)  # 4 tiles
+    assert got.shape == (280, 360, 3) and got.dtype == np.uint8
+    assert np.abs(got.astype(int) - expected.astype(int)).max() <= 1
 
 
 def test_recipes():

@@ -178,14 +178,9 @@ class SuperResolutionGAN(GAN):
         """
         g_optimizer = g_optimizer or keras.optimizers.Adam(1e-4, beta_1=0.9)
         d_optimizer = d_optimizer or keras.optimizers.Adam(1e-4, beta_1=0.9)
-        name = loss.strip().lower() if isinstance(loss, str) else None
-        pair = losses_lib.RELATIVISTIC_LOSSES.get(name, loss)
+        pair, name = losses_lib.relativistic_pair(loss)
         super().compile(g_optimizer=g_optimizer, d_optimizer=d_optimizer, loss=pair, **kwargs)
-        self.adversarial_loss = name if name in losses_lib.RELATIVISTIC_LOSSES else loss
-
-    @property
-    def relativistic(self):
-        return self.generator_loss_fn in {g for g, _ in losses_lib.RELATIVISTIC_LOSSES.values()}
+        self.adversarial_loss = name
 
     @property
     def metrics(self):
@@ -220,7 +215,8 @@ class SuperResolutionGAN(GAN):
         l1 = self.reconstruction_loss(step.real, step.fake)
         real = self.adversarial_logits(step.real_output)
         fake = self.adversarial_logits(step.fake_output)
-        adversarial = (self.generator_loss_fn(real, fake) if self.relativistic
+        adversarial = (self.generator_loss_fn(real, fake)
+                       if losses_lib.is_relativistic(self.generator_loss_fn)
                        else self.generator_loss_fn(fake))
         loss = self.l1_weight * l1 + self.adversarial_weight * adversarial
         extract = self._perceptual.value

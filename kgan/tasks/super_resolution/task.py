@@ -211,6 +211,11 @@ class SuperResolutionTask(ImageTask):
         return out, (f"Wrote {n} held-out crops {tuple(lr.shape[1:])} and their {model.scale}x "
                      f"upscaling {tuple(hr.shape[1:])} to {out}")
 
+    def explore_app(self, run_dir, info):
+        from kgan.tasks.super_resolution import explore
+
+        return explore.explore_app(run_dir, info)
+
     def evaluate(self, model, run_dir, info, **options):
         raise ValueError(f"kgan evaluate does not measure runs of the {self.name} task; "
                          "kgan sample writes held-out crops and their upscaling.")
