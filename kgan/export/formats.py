@@ -6,8 +6,8 @@ of output tensors out) and its named `tf.TensorSpec`s. `export_serving`
 converts that same function, so an ONNX or LiteRT export computes what the
 SavedModel serves, uint8 mapping and all. Keras' own
 `Model.export(format="onnx" | "litert")` converts a model's `call` only,
-which is not what a kgan export serves (the uint8 images, the one-hot of a
-label), so this module calls the converters Keras uses itself: tf2onnx for
+which is not what a kgan export serves (the mapping to uint8, a one-hot
+input), so this module calls the converters Keras uses itself: tf2onnx for
 ONNX, TensorFlow's `TFLiteConverter` (from a SavedModel) for LiteRT.
 
 Each export is a directory, written atomically (`kgan.export.write_staged`):
@@ -17,9 +17,8 @@ Each export is a directory, written atomically (`kgan.export.write_staged`):
   `outputs`, each a list of `{"name", "dtype", "shape"}` as the file names
   them (`null` for a dynamic dimension), and the ONNX `opset`.
 
-ONNX names each value once, so an output named like an input (an
-image-to-image task's `images` -> `images`) is `images_output` in the ONNX
-file. LiteRT takes TensorFlow's built-in operators only (no Select ops),
+ONNX names each value once, so an output named like an input (`x` ->
+`x`) is `x_output` in the ONNX file. LiteRT takes TensorFlow's built-in operators only (no Select ops),
 so the file runs in the plain LiteRT interpreter; a function that needs
 more (strings) is refused with the operators it lacks. Dynamic dimensions
 (`None`) stay dynamic: ONNX as named dynamic axes, LiteRT as `-1` in the
@@ -30,12 +29,12 @@ Example:
 ```python
 from kgan.export import formats
 
-function, signature = kgan.tasks.get("unconditional").serving(gan)
+function, signature = kgan.tasks.for_model(gan).serving(gan)
 formats.export_serving(function, signature, "exports/digits-onnx", format="onnx")
 
 import onnxruntime
 session = onnxruntime.InferenceSession("exports/digits-onnx/model.onnx")
-images = session.run(["images"], {"z": z})[0]  # uint8 [n, H, W, C]
+outputs = session.run(None, {"z": z})  # as signature.json lists them
 ```
 """
 
@@ -116,10 +115,10 @@ def export_serving(function, input_signature, path, format=ONNX, overwrite=False
     Example:
 
     ```python
-    def upscale(images):  # uint8 [n, h, w, 3] -> uint8 [n, 2h, 2w, 3]
-        return {"upscaled": tf.image.resize(images, 2 * tf.shape(images)[1:3])}
-    formats.export_serving(upscale, [tf.TensorSpec([None, None, None, 3], tf.uint8,
-                                                   name="images")], "exports/up", format="litert")
+    def double(x):  # float32 [n, h, w, 3] -> [n, 2h, 2w, 3], any h and w
+        return {"doubled": tf.repeat(tf.repeat(x, 2, axis=1), 2, axis=2)}
+    formats.export_serving(double, [tf.TensorSpec([None, None, None, 3], tf.float32,
+                                                  name="x")], "exports/double", format="onnx")
     ```
     """
     check_request(format, path, overwrite)
