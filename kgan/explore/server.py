@@ -9,6 +9,7 @@ process) is off, and no share tunnel is ever opened.
 
 import os
 import socket
+import time
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "blocks", "check_port", "gradio", "launch", "theme"]
 
@@ -49,7 +50,7 @@ def theme():
 
 
 def blocks(title):
-    """An empty `gradio.Blocks` page titled `title`, analytics off (use it as `with blocks(...)`)."""
+    """An empty `gradio.Blocks` page titled `title`, analytics off (`with blocks(...) as page:`)."""
     return gradio().Blocks(title=title, analytics_enabled=False)
 
 
@@ -77,8 +78,9 @@ def launch(app, port=DEFAULT_PORT, host=DEFAULT_HOST, block=True):
         app: a `gradio.Blocks`.
         port: the TCP port (checked with `check_port` first).
         host: the address to listen on; the default is this machine only.
-        block: serve until interrupted (Ctrl-C); `False` returns at once and
-            serves from a thread (`app.close()` stops it).
+        block: serve until interrupted (Ctrl-C, which stops the server and
+            returns); `False` returns at once and serves from a thread
+            (`app.close()` stops it).
     """
     check_port(port, host)
     app.queue(default_concurrency_limit=1)
@@ -86,7 +88,14 @@ def launch(app, port=DEFAULT_PORT, host=DEFAULT_HOST, block=True):
                quiet=True, show_error=True, ssr_mode=False, theme=theme(), mcp_server=False,
                pwa=False, footer_links=[], enable_monitoring=False, inbrowser=False)
     url = f"http://{host}:{port}/"
-    if block:
-        print(f"kgan explore: serving {url} (Ctrl-C stops it)", flush=True)
-        app.block_thread()
+    if not block:
+        return url
+    print(f"kgan explore: serving {url} (Ctrl-C stops it)", flush=True)
+    try:
+        while True:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        print("kgan explore: stopped", flush=True)
+    finally:
+        app.close()
     return url
