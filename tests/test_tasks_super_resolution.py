@@ -114,6 +114,7 @@ def test_recipes():
     (["--hr-size", "30"], "--hr-size 30 must be a multiple of --scale 4"),
     (["--recipe", "dcgan-mnist"], "--task 'super-resolution' disagrees with --recipe"),
     (["--model", "dcgan"], "--task 'super-resolution' disagrees with --model 'dcgan'"),
+    (["--perceptual-weights", "no/vgg19.h5"], "--perceptual-weights: no such file 'no/vgg19.h5'"),
 ])
 def test_bad_train_options_are_refused_before_anything_is_written(tmp_path, args, message):
     result = kgan_command(None, ["train", "--task", "super-resolution", *args,
@@ -153,3 +154,31 @@ def test_the_phase_follows_the_models_epoch_count(tmp_path):
 def test_perceptual_weights_must_be_a_local_file(tmp_path):
     with pytest.raises(ValueError, match="no such file .*never downloads"):
         tiny_gan(perceptual_weights=str(tmp_path / "vgg19.h5"))
+
+
+@pytest.mark.large
+def test_the_perceptual_term_is_the_vgg19_feature_distance_from_a_local_file(tmp_path):
+    import keras
+
+    weights = str(tmp_path / "vgg19_notop.weights.h5")
+    keras.applications.VGG19(weights=None, include_top=False).save_weights(weights)
+    gan = kgan.tasks.get("super-resolution").build(
+        hr_size=16, scale=2, filters=4, blocks=1, seed=0, perceptual_weights=weights,
+        perceptual_weight=2.0)
+    rng = np.random.default_rng(0)
+    hr = rng.uniform(-1, 1, (2, 16, 16, 3)).astype("float32")
+    lr = hr.reshape(2, 8, 2, 8, 2, 3).mean(axis=(2, 4))
+    step = gan.score(hr, gan.generator(lr), lr, lr, training=False, augment=False)
+    vgg = keras.applications.VGG19(weights=weights, include_top=False)
+    features = keras.Model(vgg.input, vgg.get_layer("block5_conv4").output)
+
+    def feature(x):
+        return np.asarray(features(keras.applications.vgg19.preprocess_input((x + 1) * 127.5)))
+
+    expected = (float(kgan.losses.l1_loss(hr, step.fake))
+                + 5e-3 * float(kgan.losses.relativistic_average_generator_loss(
+                    step.real_output, step.fake_output))
+                + 2.0 * np.abs(feature(hr) - feature(np.asarray(step.fake))).mean())
+    np.testing.assert_allclose(float(gan.generator_loss(step)), expected, rtol=1e-4)
+    gan.save(tmp_path / "sr.keras")  # the VGG19 weights stay in their own file
+    assert (tmp_path / "sr.keras").stat().st_size < 2_000_000

@@ -42,7 +42,7 @@ def vgg19_features(weights, channels):
     """
     if not os.path.isfile(weights):
         raise ValueError(
-            f"`perceptual_weights`/--perceptual-weights: no such file {weights!r}; give a local "
+            f"`perceptual_weights`: no such file {weights!r}; give a local "
             "VGG19 weights file without the top (vgg19_weights_tf_dim_ordering_tf_kernels_notop"
             ".h5); kgan never downloads it.")
     vgg = keras.applications.VGG19(weights=weights, include_top=False,

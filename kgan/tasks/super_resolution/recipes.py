@@ -41,6 +41,7 @@ class SuperResolutionRecipe(ImageRecipe):
         steps_per_epoch: batches per epoch.
         perceptual_weights: a local VGG19 weights file (no top) for the
             perceptual loss; `""` for none (never downloaded).
+        perceptual_weight: weight of the perceptual loss.
 
     Example:
 
@@ -66,6 +67,10 @@ class SuperResolutionRecipe(ImageRecipe):
     perceptual_weights: str = option("", "local VGG19 weights file (no top) for a perceptual "
                                          "loss; never downloaded", check=_check_path,
                                      none="none", absent="")
+    perceptual_weight: float = option(1.0, "weight of the perceptual loss (with "
+                                           "--perceptual-weights)",
+                                      parse=parse_non_negative_float, check=check_non_negative,
+                                      absent=1.0)
 
     def __post_init__(self):
         super().__post_init__()

@@ -114,7 +114,8 @@ class SuperResolutionTask(ImageTask):
             generator, discriminator, scale=recipe.scale, hr_size=recipe.hr_size,
             psnr_epochs=recipe.psnr_epochs, l1_weight=recipe.l1_weight,
             adversarial_weight=recipe.adversarial_weight,
-            perceptual_weights=recipe.perceptual_weights, seed=seed,
+            perceptual_weights=recipe.perceptual_weights,
+            perceptual_weight=recipe.perceptual_weight, seed=seed,
             ema_decay=recipe.ema_decay or None, augment=recipe.augment or None,
             r1_weight=recipe.r1_weight, r1_every=recipe.r1_every)
         gan.compile(**self.compile_arguments(recipe))
@@ -136,7 +137,8 @@ class SuperResolutionTask(ImageTask):
 
     def callbacks(self, model, recipe, out, seed):
         lr, hr = held_out_crops(model.scale, model.hr_size, model.channels)
-        pick = np.linspace(0, len(lr) - 1, min(recipe.num_samples, len(lr))).astype(int)
+        # The most detailed crops, in photo order: where bicubic and the model differ.
+        pick = np.sort(np.argsort(-hr.std(axis=(1, 2, 3)), kind="stable")[:recipe.num_samples])
         return [ComparisonSamples(os.path.join(out, "samples"), lr[pick], hr[pick])]
 
     def final_artefacts(self, recipe, seed):
