@@ -1,10 +1,12 @@
 """The `kgan` command line: `kgan train | sample | export | evaluate | explore`.
 
 `kgan train` with no arguments trains the default task's default recipe
-(offline) and writes a run directory; `--model` and `--recipe` choose
-another. The
+(offline) and writes a run directory; `--task`, `--model` and `--recipe`
+choose another. The
 commands dispatch on the run's task (`run.json["task"]`) through
-`kgan.tasks`; nothing here knows one family from another.
+`kgan.tasks`; nothing here knows one family from another. A task's own
+commands (`kgan.tasks.Command`, in `Task.commands`) are subcommands too,
+run by their `run(args)`.
 """
 
 import sys
