@@ -178,12 +178,12 @@ def test_text_page_seed_changes_the_samples(browser, runs):
             z = kgan.explore.seeded_noise(seed, 16, noise_size)
             return "\n".join(t.decode() for t in serve(z=tf.constant(z))["text"].numpy())
 
-        view.page.wait_for_function("() => document.querySelector('#text textarea').value",
+        view.page.wait_for_function("() => document.querySelector('#text textarea')?.value",
                                     timeout=30000)
         assert box.input_value() == expected(0)
         view.set_number("seed", 5)
         view.page.wait_for_function(
-            "(old) => document.querySelector('#text textarea').value !== old",
+            "(old) => document.querySelector('#text textarea')?.value !== old",
             arg=expected(0), timeout=30000)
         assert box.input_value() == expected(5)
     finally:

@@ -23,8 +23,10 @@ kgan.explore.launch(page, port=7860)        # http://127.0.0.1:7860/ until Ctrl-
 from kgan.explore.directions import (
     Directions, early_features, find_directions, seeded_noise, slerp, truncate,
 )
-from kgan.explore.exports import input_spec, load_export
-from kgan.explore.pages import DISPLAY_SIZE, MIN_TILE, for_display, image_page, output_image
+from kgan.explore.exports import input_spec, load_export, load_networks
+from kgan.explore.pages import (
+    DISPLAY_SIZE, MIN_TILE, for_display, image_page, live, output_image, page_title,
+)
 from kgan.explore.server import (
     DEFAULT_HOST, DEFAULT_PORT, blocks, check_port, gradio, launch, theme,
 )
@@ -44,8 +46,11 @@ __all__ = [
     "image_page",
     "input_spec",
     "launch",
+    "live",
     "load_export",
+    "load_networks",
     "output_image",
+    "page_title",
     "seeded_noise",
     "slerp",
     "theme",

@@ -2,7 +2,7 @@
 
 import os
 
-__all__ = ["input_spec", "load_export"]
+__all__ = ["input_spec", "load_export", "load_networks"]
 
 
 def load_export(run_dir, signatures=("serving_default",)):
@@ -37,3 +37,11 @@ def load_export(run_dir, signatures=("serving_default",)):
 def input_spec(loaded, name, signature="serving_default"):
     """The `tf.TensorSpec` of input `name` of a loaded export's `signature`."""
     return loaded.signatures[signature].structured_input_signature[1][name]
+
+
+def load_networks(run_dir):
+    """The run's `gan.keras` (`kgan.saving.load_model`), or `None` when it has none."""
+    from kgan import saving
+
+    path = os.path.join(os.fspath(run_dir), "gan.keras")
+    return saving.load_model(path) if os.path.isfile(path) else None

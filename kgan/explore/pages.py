@@ -8,7 +8,9 @@ import numpy as np
 from kgan import images
 from kgan.explore.server import blocks, gradio
 
-__all__ = ["DISPLAY_SIZE", "MIN_TILE", "for_display", "image_page", "output_image"]
+__all__ = [
+    "DISPLAY_SIZE", "MIN_TILE", "for_display", "image_page", "live", "output_image", "page_title",
+]
 
 # Small samples are upscaled (nearest neighbour) to at least this many pixels across,
 # and each image to at least MIN_TILE.
@@ -34,6 +36,18 @@ def output_image(label, elem_id):
     share button (sharing would upload it)."""
     return gradio().Image(label=label, type="numpy", format="png", interactive=False,
                           buttons=["download", "fullscreen"], elem_id=elem_id)
+
+
+def live(page, function, inputs, output):
+    """Runs `function(*inputs)` into `output` when `page` loads and whenever an input changes."""
+    page.load(function, inputs, output)
+    for component in inputs:
+        component.change(function, inputs, output)
+
+
+def page_title(run_dir):
+    """`"kgan explore: NAME"`, NAME the run directory's own name."""
+    return f"kgan explore: {os.path.basename(os.path.normpath(os.fspath(run_dir)))}"
 
 
 def _as_image(array, name):
