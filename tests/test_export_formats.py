@@ -17,9 +17,6 @@ from kgan.export import formats
 from task_support import check, kgan_command
 from test_tasks_conditional_model import LATENT, NUM_CLASSES, tiny_cgan
 
-pytest.importorskip("onnxruntime")
-pytest.importorskip("ai_edge_litert")
-
 # Runs model.onnx with onnxruntime and model.tflite with the LiteRT interpreter on
 # the arrays of an .npz (key "<size>/<input>"), in a process that never imports
 # kgan (nor TensorFlow): the names come from signature.json.
