@@ -71,11 +71,13 @@ def test_streaming_statistics_equal_whole_array_computation():
     extractor = digits_extractor()
     stats = feature_statistics(images, extractor, batch_size=7, max_samples=1000, is_splits=3)
     features, probabilities = extractor.predict(images)
-    np.testing.assert_allclose(stats.moments.mean, features.mean(axis=0), rtol=1e-9, atol=1e-9)
+    # The float32 features themselves differ in their last bits between batch sizes (7 here,
+    # predict's own there) on some CPUs, so the statistics agree to float32 precision.
+    np.testing.assert_allclose(stats.moments.mean, features.mean(axis=0), rtol=1e-6, atol=1e-7)
     np.testing.assert_allclose(stats.moments.covariance, np.cov(features, rowvar=False),
-                               rtol=1e-7, atol=1e-9)
+                               rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(stats.inception_score, inception_score(probabilities, 3),
-                               rtol=1e-9)
+                               rtol=1e-5)
     np.testing.assert_array_equal(stats.class_counts,
                                   np.bincount(probabilities.argmax(axis=1), minlength=10))
     assert stats.count == 301 and stats.subset.shape == (301, 32)

@@ -28,7 +28,9 @@ def old_run(tmp_path, request):
 def test_unconditional_run_loads_samples_exports_and_resumes(old_run, tmp_path, capsys):
     gan = kgan.load_model(old_run / "gan.keras")
     assert type(gan) is kgan.GAN and "task" not in json.loads((old_run / "run.json").read_text())
-    np.testing.assert_array_equal(gan.generate(EXPECTED["dcgan_z"]), EXPECTED["dcgan_images"])
+    # float32 kernels differ in their last bits from one CPU to another (oneDNN picks them).
+    np.testing.assert_allclose(gan.generate(EXPECTED["dcgan_z"]), EXPECTED["dcgan_images"],
+                               atol=1e-6)
     assert cli.main(["sample", str(old_run), "--n", "4", "--out", str(tmp_path / "s.npz")]) == 0
     assert np.load(tmp_path / "s.npz")["images"].shape == (4, 8, 8, 1)
     assert cli.main(["export", str(old_run), "--out", str(tmp_path / "e")]) == 0
@@ -47,8 +49,8 @@ def test_unconditional_run_loads_samples_exports_and_resumes(old_run, tmp_path, 
 def test_conditional_run_loads_samples_and_exports(old_run, tmp_path):
     gan = kgan.load_model(old_run / "gan.keras")
     assert type(gan) is kgan.ConditionalGAN
-    np.testing.assert_array_equal(gan.generate(EXPECTED["cgan_labels"], z=EXPECTED["cgan_z"]),
-                                  EXPECTED["cgan_images"])
+    np.testing.assert_allclose(gan.generate(EXPECTED["cgan_labels"], z=EXPECTED["cgan_z"]),
+                               EXPECTED["cgan_images"], atol=1e-6)
     target = tmp_path / "s.npz"
     assert cli.main(["sample", str(old_run), "--labels", "3,7", "--n-per-label", "2",
                      "--out", str(target)]) == 0
