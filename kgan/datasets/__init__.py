@@ -18,6 +18,11 @@ class labels. Sources:
 - `"photos"` (super-resolution only, `load_super_resolution`): 17 real
   photographs from the wheels of scikit-image, scikit-learn and matplotlib,
   3 of them held out (see `kgan.datasets.photos`); offline.
+- Image-to-image data (`load_pairs`, `load_unpaired`, `load_inpainting`):
+  `"fonts"` (a character in many fonts -> the same character in one
+  target font), `"sketch-glyphs"`, `"sketch-digits"`, folders of pairs, and
+  masked images for inpainting; see `kgan.datasets.pairs` and
+  `kgan.datasets.masks`.
 - Any tensorflow-datasets name (`"mnist"`, `"fashion_mnist"`, `"cifar10"`,
   ...), if `tensorflow-datasets` is installed and the data is on disk or can
   be downloaded.
@@ -50,6 +55,8 @@ from kgan.datasets.images import load_image_folder_source
 from kgan.datasets.mnist5k import NAME as _MNIST5K
 from kgan.datasets.mnist5k import load_mnist5k_source
 from kgan.datasets.photos import load_super_resolution
+from kgan.datasets.masks import load_inpainting
+from kgan.datasets.pairs import load_pairs, load_unpaired
 from kgan.datasets.tfds_source import DatasetUnavailableError
 
 __all__ = [
@@ -58,7 +65,10 @@ __all__ = [
     "class_names",
     "load",
     "load_arrays",
+    "load_inpainting",
+    "load_pairs",
     "load_super_resolution",
+    "load_unpaired",
     "read_idx",
 ]
 

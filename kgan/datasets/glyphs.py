@@ -59,16 +59,18 @@ def _covers_all_characters(path):
     return all(ord(c) in charmap for c in CHARACTERS)
 
 
-def render_font(path, image_size=DEFAULT_IMAGE_SIZE):
-    """Renders the 62 characters of one font.
+def render_font(path, image_size=DEFAULT_IMAGE_SIZE, characters=CHARACTERS):
+    """Renders the 62 characters (or `characters`) of one font.
 
     Args:
         path: a TrueType/OpenType font file.
         image_size: side of the square images (>= 4).
+        characters: the characters to draw, in order; the font's scale is
+            chosen so the tallest and widest of them fit.
 
     Returns:
-        uint8 array `[62, image_size, image_size]` (ink is 255), in the
-        order of `CHARACTERS`.
+        uint8 array `[len(characters), image_size, image_size]` (ink is
+        255), in the order of `characters`.
 
     Example:
 
@@ -82,7 +84,7 @@ def render_font(path, image_size=DEFAULT_IMAGE_SIZE):
     inner = canvas * (1 - 2 * _MARGIN)
     # Measure at a reference size, then scale so the font's extremes fit.
     reference = ImageFont.truetype(path, 200)
-    boxes = np.array([reference.getbbox(c, anchor="ls") for c in CHARACTERS], float)
+    boxes = np.array([reference.getbbox(c, anchor="ls") for c in characters], float)
     top, bottom = boxes[:, 1].min(), boxes[:, 3].max()
     widest = (boxes[:, 2] - boxes[:, 0]).max()
     size = max(1, int(200 * inner / max(bottom - top, widest)))
@@ -91,7 +93,7 @@ def render_font(path, image_size=DEFAULT_IMAGE_SIZE):
     baseline = (canvas - (bottom - top) * scale) / 2 - top * scale
 
     glyphs = []
-    for c in CHARACTERS:
+    for c in characters:
         left, _, right, _ = font.getbbox(c, anchor="ls")
         image = Image.new("L", (canvas, canvas), 0)
         x = (canvas - (right - left)) / 2 - left
