@@ -338,10 +338,10 @@ def _render(paths, characters, image_size):
     return np.stack([glyphs.render_font(path, image_size, characters) for path in paths])
 
 
-def _default_sources(characters, target):
+def _default_sources(characters, target, image_size):
     from kgan.datasets import glyphs
 
-    _, _, names = glyphs.render_glyphs(glyphs.DEFAULT_IMAGE_SIZE)
+    _, _, names = glyphs.render_glyphs(image_size)  # the glyphs dataset's fonts (cached)
     default_dir = os.path.dirname(glyphs.matplotlib_font_files()[0])
     fonts = [(_font_name(os.path.join(default_dir, n)), os.path.join(default_dir, n))
              for n in names]
@@ -400,7 +400,7 @@ def font_pairs(split="train", image_size=DEFAULT_IMAGE_SIZE, *, source_fonts=Non
                            "target_font")
     _check_covers(target, characters, "target_font")
     if source_fonts is None:
-        sources = _default_sources(characters, target)
+        sources = _default_sources(characters, target, int(image_size))
     else:
         sources = _font_list(source_fonts, "source_fonts")
         for font in sources:
@@ -780,13 +780,9 @@ def load_pairs(name_or_path, *, image_size, batch_size, split="train", seed=None
 
 
 def _unpaired_dataset(a, b, batch_size, seed, steps):
-    """`a` and `b` (arrays) shuffled independently and zipped."""
-    for side, images in (("A", a), ("B", b)):
-        if batch_size > images.shape[0]:
-            raise ValueError(f"`batch_size`={batch_size} is larger than the "
-                             f"{images.shape[0]} training images of side {side}.")
+    """`a` and `b` (arrays) shuffled independently, repeated and zipped."""
     if steps is None:
-        steps = max(a.shape[0], b.shape[0]) // batch_size
+        steps = max(1, max(a.shape[0], b.shape[0]) // batch_size)
     seed_b = None if seed is None else seed + 1
 
     def side(images, side_seed):
