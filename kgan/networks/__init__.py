@@ -19,6 +19,7 @@ from kgan.networks.text import (
     TextCNNDiscriminator,
     TextGenerator,
 )
+from kgan.networks.pix2pix import PatchGANDiscriminator, UNetGenerator
 from kgan.networks.srresnet import (
     BicubicUpsample,
     PixelShuffle,
@@ -43,4 +44,6 @@ __all__ = [
     "SRDiscriminator",
     "PixelShuffle",
     "BicubicUpsample",
+    "UNetGenerator",
+    "PatchGANDiscriminator",
 ]

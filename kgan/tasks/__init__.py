@@ -25,13 +25,15 @@ from kgan.tasks.registry import (
     register,
 )
 from kgan.tasks import (  # the packages register below
-    conditional, super_resolution, text, unconditional,
+    conditional, image_to_image, super_resolution, text, unconditional,
 )
 
 register(unconditional.UnconditionalTask(), default=True)
 register(conditional.ConditionalTask())
 register(text.TextTask())
 register(super_resolution.SuperResolutionTask())
+register(image_to_image.Pix2PixTask())
+register(image_to_image.InpaintTask())
 
-__all__ = ["Argument", "Command", "Recipe", "Task", "TaskData", "conditional", "option",
-           "optional", "super_resolution", "text", "unconditional", *registry.__all__]
+__all__ = ["Argument", "Command", "Recipe", "Task", "TaskData", "conditional", "image_to_image",
+           "option", "optional", "super_resolution", "text", "unconditional", *registry.__all__]

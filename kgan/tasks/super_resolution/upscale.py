@@ -13,9 +13,8 @@ import os
 
 import numpy as np
 
-from kgan import images, saving
-from kgan.datasets.images import find_image_files
-from kgan.datasets.photos import read_image
+from kgan import saving
+from kgan.tasks import image_files
 
 __all__ = ["MIN_SIDE", "OVERLAP", "TILE", "parse_tile", "run", "upscale_image"]
 
@@ -49,16 +48,12 @@ def upscale_image(model, image, tile=TILE, psnr=False):
     Tiles of `tile` LR pixels a side (`None`: the whole image at once)
     overlap by `OVERLAP` pixels and are blended (`kgan.tiling.apply_tiled`).
     """
-    from kgan.tiling import apply_tiled
-
     generator = model.psnr_model if psnr else model.sampling_generator
 
     def upscale(batch):
         return np.asarray(generator(batch, training=False))
 
-    lr = image.astype("float32") / 127.5 - 1.0
-    sr = apply_tiled(upscale, lr, model.scale, tile, OVERLAP)
-    return images.to_uint8(sr)
+    return image_files.tiled_uint8(upscale, image, model.scale, tile, OVERLAP)
 
 
 def _load(run_dir):
@@ -75,53 +70,14 @@ def _load(run_dir):
     return model
 
 
-def _plan(source, out):
-    """`[(input path, output path)]` for an image file or a folder."""
-    if os.path.isdir(source):
-        found = find_image_files(source)
-        if not found:
-            raise ValueError(f"IMAGE_OR_DIR {source!r} holds no png, jpg, jpeg, bmp or gif "
-                             "images.")
-        if os.path.exists(out) and not os.path.isdir(out):
-            raise ValueError(f"--out {out!r} is a file; for a folder of images give a folder.")
-        return [(str(p), os.path.join(out, os.path.splitext(os.path.relpath(p, source))[0]
-                                      + ".png")) for p in found]
-    if not os.path.exists(source):
-        raise ValueError(f"IMAGE_OR_DIR {source!r} does not exist.")
-    if not out.lower().endswith(".png"):
-        raise ValueError(f"--out {out!r}: the upscaled image is written as PNG; give a path "
-                         "ending in .png.")
-    if os.path.isdir(out):
-        raise ValueError(f"--out {out!r} is a folder; give the PNG file to write.")
-    return [(source, out)]
-
-
-def _check_inputs(plan, channels, overwrite):
-    """Reads every input once; raises `ValueError` for the first problem."""
-    for source, target in plan:
-        if os.path.exists(target) and not overwrite:
-            raise ValueError(f"--out: {target!r} already exists; pass --overwrite to replace it.")
-    for source, _ in plan:
-        height, width = read_image(source, channels=channels).shape[:2]
-        if min(height, width) < MIN_SIDE:
-            raise ValueError(f"{source!r} is {width}x{height} pixels; kgan upscale needs at "
-                             f"least {MIN_SIDE}x{MIN_SIDE}.")
-
-
 def run(args):
     """Runs `kgan upscale` on the parsed arguments."""
-    import keras
-
-    plan = _plan(args.image_or_dir, args.out)
+    plan = image_files.plan_outputs(args.image_or_dir, args.out, what="upscaled image")
     model = _load(args.run_dir)
-    _check_inputs(plan, model.channels, args.overwrite)
-    progress = keras.utils.Progbar(len(plan), unit_name="image") if len(plan) > 1 else None
-    for i, (source, target) in enumerate(plan):
-        sr = upscale_image(model, read_image(source, channels=model.channels), tile=args.tile,
-                           psnr=args.psnr_model)
-        images.save_image_grid(sr, target, padding=0, cols=1)
-        if progress is not None:
-            progress.update(i + 1)
+    image_files.check_inputs(plan, model.channels, args.overwrite, MIN_SIDE, "kgan upscale")
+    image_files.convert_files(
+        plan, lambda image: upscale_image(model, image, tile=args.tile, psnr=args.psnr_model),
+        model.channels)
     which = "L1-phase" if args.psnr_model else "final"
     print(f"Wrote {len(plan)} image{'s' * (len(plan) > 1)} upscaled {model.scale}x by the "
           f"{which} generator to {args.out}")

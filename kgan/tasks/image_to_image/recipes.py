@@ -1,0 +1,122 @@
+"""Recipes of the image-to-image tasks (`kgan train --task pix2pix`, `--task inpaint`)."""
+
+import dataclasses
+from typing import Optional
+
+from kgan.tasks.base import option, optional
+from kgan.tasks.images import ImageRecipe
+from kgan.validation import (
+    check_int, check_non_negative, check_unit_interval, parse_non_negative_float,
+    parse_positive_int, parse_unit_interval,
+)
+
+__all__ = ["INPAINT_DIGITS", "ImageToImageRecipe", "InpaintRecipe", "PIX2PIX_FONTS",
+           "PIX2PIX_SKETCH", "Pix2PixRecipe"]
+
+MASK_KINDS = ("box", "stroke", "mixed")
+
+
+def _check_channels(value, name):
+    if value not in (1, 3):
+        raise ValueError(f"`{name}` must be 1, 3 or None (the data's own); got {value!r}.")
+    return int(value)
+
+
+def _check_dropout(value, name):
+    value = check_unit_interval(value, name)
+    if value >= 1.0:
+        raise ValueError(f"`{name}` must be in [0, 1); got {value!r}.")
+    return value
+
+
+def _check_mask_kind(value, name):
+    if value not in MASK_KINDS:
+        raise ValueError(f"`{name}` must be one of {', '.join(MASK_KINDS)}; got {value!r}.")
+    return value
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ImageToImageRecipe(ImageRecipe):
+    """`ImageRecipe` plus what every image-to-image task has.
+
+    Args:
+        image_size: side of the square training images.
+        channels: image channels, 1 or 3 (`None`: the data's own).
+        steps_per_epoch: batches per epoch.
+    """
+
+    image_size: int = option(32, "side of the square training images", parse=parse_positive_int,
+                             check=check_int)
+    channels: Optional[int] = option(None, "image channels, 1 or 3", parse=parse_positive_int,
+                                     check=optional(_check_channels), absent=None,
+                                     none="the data's own")
+    steps_per_epoch: int = option(40, "batches per epoch", parse=parse_positive_int,
+                                  check=check_int)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Pix2PixRecipe(ImageToImageRecipe):
+    """`ImageToImageRecipe` plus the pix2pix options.
+
+    Args:
+        l1_weight: weight of the L1 distance to the target (pix2pix's 100).
+        dropout: dropout of the U-Net's innermost decoder stages, in
+            training only.
+
+    Example:
+
+    ```python
+    recipe = kgan.tasks.get("pix2pix").recipe("pix2pix-fonts", epochs=2)
+    ```
+    """
+
+    l1_weight: float = option(100.0, "weight of the L1 distance to the target",
+                              parse=parse_non_negative_float, check=check_non_negative)
+    dropout: float = option(0.5, "dropout of the generator's innermost decoder stages, in "
+                                 "training only", parse=parse_unit_interval,
+                            check=_check_dropout)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class InpaintRecipe(Pix2PixRecipe):
+    """`Pix2PixRecipe` plus the holes trained on.
+
+    Args:
+        mask_kind: `"box"`, `"stroke"` or `"mixed"` holes
+            (`kgan.datasets.masks.random_masks`).
+    """
+
+    mask_kind: str = option("mixed", "the holes trained on", choices=MASK_KINDS,
+                            check=_check_mask_kind)
+
+
+_NOT_MEASURED = " Its quality and run time are not yet measured."
+
+PIX2PIX_FONTS = Pix2PixRecipe(
+    name="pix2pix-fonts", model="pix2pix", data="fonts", image_size=32, channels=1,
+    epochs=10, batch_size=16, steps_per_epoch=40, filters=32, learning_rate=2e-4, beta_1=0.5,
+    ema_decay=0.999, num_samples=8, loss="non_saturating",
+    description="The default of `kgan train --task pix2pix`: a character in matplotlib's "
+                "source fonts -> the same character in the target font, 32 px, a U-Net and a "
+                "PatchGAN of 32 filters, judged on characters never seen in training, sized "
+                "for a few minutes on 2 CPU cores." + _NOT_MEASURED,
+)
+"""Font style transfer on matplotlib's fonts: `pix2pix-fonts`."""
+
+PIX2PIX_SKETCH = dataclasses.replace(
+    PIX2PIX_FONTS, name="pix2pix-sketch", data="sketch-glyphs",
+    description="Edges -> image on the built-in glyphs, 32 px (pix2pix-fonts' settings)."
+                + _NOT_MEASURED,
+)
+"""Sketch to image on the built-in glyphs: `pix2pix-sketch`."""
+
+INPAINT_DIGITS = InpaintRecipe(
+    name="inpaint-digits", model="pix2pix", data="mnist5k", image_size=32, channels=1,
+    epochs=10, batch_size=16, steps_per_epoch=40, filters=32, learning_rate=2e-4, beta_1=0.5,
+    ema_decay=0.999, num_samples=8, loss="non_saturating", mask_kind="mixed",
+    description="The default of `kgan train --task inpaint`: holes (boxes and brush strokes) "
+                "in the 5000 handwritten digits filled in, 32 px, the pix2pix networks with "
+                "the mask as one more input channel, sized for a few minutes on 2 CPU cores."
+                + _NOT_MEASURED,
+)
+"""Inpainting of handwritten digits: `inpaint-digits`."""
