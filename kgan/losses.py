@@ -57,6 +57,8 @@ __all__ = [
     "relativistic_pair",
     "is_relativistic",
     "l1_loss",
+    "cycle_consistency_loss",
+    "identity_loss",
 ]
 
 _register = keras.saving.register_keras_serializable(package="kgan")
@@ -575,6 +577,52 @@ def l1_loss(target, output):
     target = ops.cast(ops.convert_to_tensor(target), "float32")
     output = ops.cast(ops.convert_to_tensor(output), "float32")
     return _mean(ops.abs(target - output))
+
+
+def cycle_consistency_loss(real_a, cycled_a, real_b, cycled_b):
+    """Cycle-consistency loss of two generators G: A -> B and F: B -> A.
+
+        L_cyc = E_a[ |F(G(a)) - a| ] + E_b[ |G(F(b)) - b| ]
+
+    each term the mean absolute difference over every element (`l1_loss`):
+    an image translated to the other domain and back should be the image
+    it started from. Reference: Zhu, Park, Isola, Efros (2017), "Unpaired
+    Image-to-Image Translation using Cycle-Consistent Adversarial
+    Networks" (CycleGAN), arXiv:1703.10593, eq. 2.
+
+    Args:
+        real_a: images of domain A, ``a``.
+        cycled_a: ``F(G(a))``, same shape.
+        real_b: images of domain B, ``b``.
+        cycled_b: ``G(F(b))``, same shape.
+
+    Returns:
+        Scalar float32 tensor.
+    """
+    return l1_loss(real_a, cycled_a) + l1_loss(real_b, cycled_b)
+
+
+def identity_loss(real_a, same_a, real_b, same_b):
+    """Identity-mapping loss of two generators G: A -> B and F: B -> A.
+
+        L_identity = E_b[ |G(b) - b| ] + E_a[ |F(a) - a| ]
+
+    each term the mean absolute difference over every element: a generator
+    given an image of its own output domain should leave it unchanged,
+    which keeps colours and tints from drifting. Reference: Taigman,
+    Polyak, Wolf (2017), arXiv:1611.02200, as used by CycleGAN (Zhu et al.
+    2017, arXiv:1703.10593, section 5.2).
+
+    Args:
+        real_a: images of domain A, ``a``.
+        same_a: ``F(a)``, same shape.
+        real_b: images of domain B, ``b``.
+        same_b: ``G(b)``, same shape.
+
+    Returns:
+        Scalar float32 tensor.
+    """
+    return l1_loss(real_a, same_a) + l1_loss(real_b, same_b)
 
 
 # --------------------------------------------------------------------------

@@ -557,3 +557,14 @@ def test_l1_loss_is_the_mean_absolute_difference():
     target = np.array([[0.0, 1.0], [-1.0, 0.5]], "float32")
     output = np.array([[0.5, 1.0], [1.0, 0.0]], "float32")
     _check_scalar(losses.l1_loss(target, output), (0.5 + 0.0 + 2.0 + 0.5) / 4)
+
+
+def test_cycle_and_identity_losses_sum_the_two_directions_l1():
+    a = np.array([[0.0, 1.0], [-1.0, 0.5]], "float32")
+    a_back = np.array([[0.5, 1.0], [1.0, 0.0]], "float32")
+    b = np.zeros((2, 2), "float32")
+    b_back = np.full((2, 2), -0.25, "float32")
+    expected = (0.5 + 0.0 + 2.0 + 0.5) / 4 + 0.25
+    _check_scalar(losses.cycle_consistency_loss(a, a_back, b, b_back), expected)
+    _check_scalar(losses.identity_loss(a, a_back, b, b_back), expected)
+    _check_scalar(losses.cycle_consistency_loss(a, a, b, b), 0.0)

@@ -20,6 +20,13 @@ from kgan.networks.text import (
     TextGenerator,
 )
 from kgan.networks.pix2pix import PatchGANDiscriminator, UNetGenerator
+from kgan.networks.resnet_generator import (
+    CropToMatch,
+    PadToMultiple,
+    PatchDiscriminator,
+    ReflectionPadding2D,
+    ResnetGenerator,
+)
 from kgan.networks.srresnet import (
     BicubicUpsample,
     PixelShuffle,
@@ -46,4 +53,9 @@ __all__ = [
     "BicubicUpsample",
     "UNetGenerator",
     "PatchGANDiscriminator",
+    "ResnetGenerator",
+    "PatchDiscriminator",
+    "ReflectionPadding2D",
+    "PadToMultiple",
+    "CropToMatch",
 ]

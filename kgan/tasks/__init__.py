@@ -34,6 +34,7 @@ register(text.TextTask())
 register(super_resolution.SuperResolutionTask())
 register(image_to_image.Pix2PixTask())
 register(image_to_image.InpaintTask())
+register(image_to_image.CycleGANTask())
 
 __all__ = ["Argument", "Command", "Recipe", "Task", "TaskData", "conditional", "image_to_image",
            "option", "optional", "super_resolution", "text", "unconditional", *registry.__all__]

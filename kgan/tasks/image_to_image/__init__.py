@@ -13,9 +13,13 @@ from kgan.tasks.image_to_image.recipes import (
     Pix2PixRecipe,
 )
 from kgan.tasks.image_to_image.task import ImageToImageTask, InpaintTask, Pix2PixTask
+from kgan.tasks.image_to_image.cycle_samples import CycleSamples
+from kgan.tasks.image_to_image.cyclegan import CycleGAN, ImagePool
+from kgan.tasks.image_to_image.cyclegan_task import CYCLEGAN_FONTS, CycleGANRecipe, CycleGANTask
 from kgan.tasks.image_to_image.translate import inpaint_image, translate_image
 
-__all__ = ["INPAINT_DIGITS", "ImageToImageRecipe", "ImageToImageTask", "InpaintRecipe",
-           "InpaintTask", "InpaintingGAN", "PIX2PIX_FONTS", "PIX2PIX_SKETCH", "Pix2Pix",
+__all__ = ["CYCLEGAN_FONTS", "CycleGAN", "CycleGANRecipe", "CycleGANTask", "CycleSamples",
+           "ImagePool", "INPAINT_DIGITS", "ImageToImageRecipe", "ImageToImageTask",
+           "InpaintRecipe", "InpaintTask", "InpaintingGAN", "PIX2PIX_FONTS", "PIX2PIX_SKETCH", "Pix2Pix",
            "Pix2PixRecipe", "Pix2PixTask", "TranslationSamples", "inpaint_image",
            "keep_known_pixels", "translate_image"]
