@@ -36,8 +36,8 @@ from kgan.networks.network import KeepsDTypePolicy
 from kgan.networks.registry import register
 from kgan.validation import check_int
 
-__all__ = ["MAX_DEPTH", "PatchGANDiscriminator", "UNetGenerator", "patch_layers",
-           "receptive_field", "unet_depth"]
+__all__ = ["MAX_DEPTH", "MAX_SIDE", "MIN_SIDE", "PatchGANDiscriminator", "UNetGenerator",
+           "patch_layers", "receptive_field", "unet_depth"]
 
 # A 256 px image reaches 1 x 1 after 8 halvings, pix2pix's deepest U-Net.
 MAX_DEPTH = 8

@@ -3,6 +3,7 @@
 import dataclasses
 from typing import Optional
 
+from kgan.networks.pix2pix import MAX_SIDE, MIN_SIDE
 from kgan.tasks.base import option, optional
 from kgan.tasks.images import ImageRecipe
 from kgan.validation import (
@@ -75,6 +76,12 @@ class Pix2PixRecipe(ImageToImageRecipe):
     dropout: float = option(0.5, "dropout of the generator's innermost decoder stages, in "
                                  "training only", parse=parse_unit_interval,
                             check=_check_dropout)
+
+    def __post_init__(self):
+        super().__post_init__()
+        if self.model == "pix2pix" and not MIN_SIDE <= self.image_size <= MAX_SIDE:
+            raise ValueError(f"`image_size` must be {MIN_SIDE} to {MAX_SIDE} for the pix2pix "
+                             f"networks (a U-Net and a PatchGAN); got {self.image_size}.")
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

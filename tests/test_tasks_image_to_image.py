@@ -1,0 +1,169 @@
+"""The pix2pix and inpaint tasks: run_task_test, the sample grids, the model's hooks, the
+export at sizes it was not trained on, and bad options refused before anything is written."""
+
+import json
+
+import numpy as np
+import pytest
+import tensorflow as tf
+from PIL import Image
+
+import kgan
+from kgan import saving
+from kgan.tasks.image_to_image import InpaintingGAN, Pix2Pix
+from task_support import check, kgan_command, run_task_test
+
+TINY = ["--image-size", 16, "--filters", 8, "--batch-size", 4, "--steps-per-epoch", 2,
+        "--num-samples", 2]
+
+
+def tiny_pix2pix(**overrides):
+    return kgan.tasks.get("pix2pix").build(image_size=16, filters=4, channels=1, seed=0,
+                                           **overrides)
+
+
+def uniform(shape, seed=0):
+    return np.random.default_rng(seed).uniform(-1, 1, shape).astype("float32")
+
+
+@pytest.fixture(scope="module")
+def pix2pix_run(tmp_path_factory):
+    """The checks every task passes, on font pairs."""
+    return run_task_test(tmp_path_factory.mktemp("pix2pix"), ["--task", "pix2pix", *TINY])
+
+
+@pytest.fixture(scope="module")
+def inpaint_run(tmp_path_factory):
+    """The checks every task passes, on digits with holes (the export takes images and masks)."""
+    return run_task_test(tmp_path_factory.mktemp("inpaint"),
+                         ["--task", "inpaint", "--data", "digits", *TINY])
+
+
+def test_pix2pix_run_directory(pix2pix_run):
+    info = json.loads((pix2pix_run / "run.json").read_text())
+    assert info["task"] == "pix2pix" and info["recipe"] == "pix2pix-fonts"
+    assert info["image_shape"] == info["input_shape"] == [16, 16, 1]
+    # Each epoch's grid: 2 held-out rows of input | output | target, 16 px cells 2 px apart.
+    grid = np.asarray(Image.open(pix2pix_run / "samples" / "epoch_0002.png"))
+    assert grid.shape[:2] == (2 * 18 + 2, 3 * 18 + 2)
+    source, target = kgan.tasks.get("pix2pix").held_out(
+        kgan.tasks.get("pix2pix").recipe(image_size=16, channels=1), 2)
+    first_input = grid[2:18, 2:18]
+    assert np.array_equal(first_input.reshape(16, 16, -1)[..., :1],
+                          kgan.images.to_uint8(source[0]))
+    assert np.array_equal(grid[2:18, 38:54].reshape(16, 16, -1)[..., :1],
+                          kgan.images.to_uint8(target[0]))
+    assert Image.open(pix2pix_run / "training.gif").n_frames == 2
+
+
+def test_the_export_pads_any_size_and_refuses_one_too_small(pix2pix_run):
+    model = saving.load_model(pix2pix_run / "gan.keras")
+    serve = tf.saved_model.load(str(pix2pix_run / "saved_model")).signatures["serving_default"]
+    pixels = np.random.default_rng(1).integers(0, 256, (2, 40, 27, 1), dtype=np.uint8)
+    served = serve(images=tf.constant(pixels))["images"].numpy()
+    assert served.shape == (2, 40, 27, 1) and served.dtype == np.uint8
+    expected = kgan.tasks.get("pix2pix").translate_function(model)(pixels / 127.5 - 1.0)
+    assert np.abs(served.astype(int) - kgan.images.to_uint8(expected).astype(int)).max() <= 1
+    with pytest.raises(tf.errors.InvalidArgumentError, match="at least 8x8 pixels"):
+        serve(images=tf.zeros((1, 7, 30, 1), tf.uint8))
+
+
+def test_sample_writes_held_out_inputs_outputs_and_targets(pix2pix_run, tmp_path):
+    check(kgan_command(None, ["sample", pix2pix_run, "--n", 3, "--seed", 0,
+                              "--out", tmp_path / "s.npz"]))
+    arrays = np.load(tmp_path / "s.npz")
+    assert {k: arrays[k].shape for k in arrays} == {k: (3, 16, 16, 1) for k in
+                                                     ("source", "output", "target")}
+    assert arrays["output"].dtype == np.uint8
+
+
+def test_inpaint_run_keeps_the_pixels_outside_the_hole(inpaint_run):
+    info = json.loads((inpaint_run / "run.json").read_text())
+    assert info["task"] == "inpaint" and info["input_shape"] == [16, 16, 2]
+    model = saving.load_model(inpaint_run / "gan.keras")
+    assert isinstance(model, InpaintingGAN)
+    serve = tf.saved_model.load(str(inpaint_run / "saved_model")).signatures["serving_default"]
+    pixels = np.random.default_rng(3).integers(0, 256, (1, 24, 20, 1), dtype=np.uint8)
+    hole = np.zeros((1, 24, 20, 1), np.uint8)
+    hole[:, 5:15, 4:12] = 255
+    served = serve(images=tf.constant(pixels), masks=tf.constant(hole))["images"].numpy()
+    keep = hole == 0
+    assert np.array_equal(served[keep], pixels[keep])
+    assert not np.array_equal(served[~keep], pixels[~keep])
+    # The input grid column is the masked image: the hole is mid-grey.
+    grid = np.asarray(Image.open(inpaint_run / "samples" / "epoch_0001.png"))
+    assert grid.shape[:2] == (2 * 18 + 2, 3 * 18 + 2)
+
+
+def test_the_discriminator_judges_source_image_pairs():
+    gan = tiny_pix2pix()
+    source, target = uniform((2, 16, 16, 1)), uniform((2, 16, 16, 1), seed=1)
+    fake = gan.generator(source)
+    step = gan.score(target, fake, source, source, training=False, augment=False)
+    assert tuple(step.real_seen.shape) == (2, 16, 16, 2)
+    np.testing.assert_array_equal(np.asarray(step.real_seen)[..., :1], source)
+    np.testing.assert_array_equal(np.asarray(step.real_seen)[..., 1:], target)
+    assert tuple(step.fake_output.shape) == (2, 8, 8, 1)  # one logit per patch
+    # The generator's loss is the adversarial term plus l1_weight times the L1 distance.
+    l1 = float(kgan.losses.l1_loss(target, fake))
+    without = float(tiny_pix2pix(l1_weight=0.0).generator_loss(step))
+    assert float(gan.generator_loss(step)) == pytest.approx(without + 100.0 * l1, rel=1e-5)
+
+
+def test_augment_moves_source_and_image_together():
+    gan = tiny_pix2pix(augment="translation")
+    source = uniform((2, 16, 16, 1))
+    step = gan.score(source, source, source, source, training=False)
+    seen = np.asarray(step.real_seen)
+    np.testing.assert_array_equal(seen[..., 0], seen[..., 1])
+
+
+def test_generate_is_deterministic_and_refuses_sizes_the_unet_cannot_take():
+    gan = tiny_pix2pix()
+    source = uniform((3, 32, 16, 1))
+    np.testing.assert_array_equal(gan.generate(source), gan.generate(source))
+    with pytest.raises(ValueError, match="multiples of 16"):
+        gan.generate(uniform((1, 20, 16, 1)))
+    with pytest.raises(ValueError, match=r"a Pix2Pix model trains on a dataset of \(source"):
+        gan.fit(tf.data.Dataset.from_tensor_slices(uniform((4, 16, 16, 1))).batch(2))
+
+
+def test_config_round_trips():
+    gan = tiny_pix2pix(l1_weight=10.0)
+    again = Pix2Pix.from_config(json.loads(json.dumps(gan.get_config())))
+    assert again.l1_weight == 10.0 and again.image_size == 16 and again.input_channels == 1
+
+
+def test_recipes_and_the_train_help():
+    assert [r.name for r in kgan.tasks.get("pix2pix").recipes] == ["pix2pix-fonts",
+                                                                     "pix2pix-sketch"]
+    assert kgan.tasks.get("inpaint").recipe().mask_kind == "mixed"
+    help_text = kgan.cli.build_parser()._subparsers._group_actions[0].choices["train"] \
+        .format_help()
+    assert "pix2pix" in help_text and "inpaint" in help_text
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--task", "pix2pix", "--image-size", "8"], "--image-size must be 16 to 256"),
+    (["--task", "pix2pix", "--channels", "2"], "--channels must be 1, 3"),
+    (["--task", "pix2pix", "--data", "PAIRS"], "partner"),
+])
+def test_bad_train_options_are_refused_before_anything_is_written(tmp_path, args, message):
+    pairs = tmp_path / "pairs"
+    for folder, names in (("A", ["a.png", "b.png"]), ("B", ["a.png"])):
+        (pairs / folder).mkdir(parents=True)
+        for name in names:
+            Image.fromarray(np.zeros((16, 16), np.uint8)).save(pairs / folder / name)
+    args = [str(pairs) if a == "PAIRS" else a for a in args]
+    result = kgan_command(None, ["train", *args, "--out", tmp_path / "run"])
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr, result.stderr
+    assert not (tmp_path / "run").exists()
+
+
+def test_an_unknown_mask_kind_is_refused_by_the_parser(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit:
+        kgan.cli.main(["train", "--task", "inpaint", "--mask-kind", "round", "--out",
+                       str(tmp_path / "run")])
+    assert exit.value.code == 2 and "invalid choice: 'round'" in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()
