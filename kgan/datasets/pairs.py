@@ -68,6 +68,7 @@ __all__ = [
     "DEFAULT_TARGET_FONT",
     "FontPairs",
     "check_image_size",
+    "edge_map",
     "font_pairs",
     "held_out_characters",
     "load_pairs",
