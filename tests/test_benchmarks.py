@@ -176,3 +176,19 @@ def test_super_resolution_quick_run_trains_and_measures(tmp_path):
         assert row in out
     assert "output megapixels/s" in out and "peak RSS" in out and "CPU model" in out
     assert (tmp_path / "x4.png").stat().st_size < 200 * 1024
+
+
+@pytest.mark.large
+def test_image_to_image_quick_run_prints_every_row_and_target():
+    result = subprocess.run([sys.executable, "benchmarks/image_to_image.py", "--quick"],
+                            cwd=REPO, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout
+    assert "Model name" in out and "Flags" in out  # lscpu
+    for row in ("identity", "L1-only U-Net", "pix2pix", "CycleGAN", "inpaint GAN",
+                "kgan Pix2Pix.fit (EMA off)", "hand-written, two tapes"):
+        assert f"\n{row} " in out, row
+    assert "held-out characters D J P V b h n t z 5" in out
+    assert "of the matmul GFLOP/s" in out
+    verdicts = [line.split()[0] for line in out.split("\nTargets\n")[1].splitlines() if line]
+    assert len(verdicts) == 8 and set(verdicts) <= {"PASS", "MISS"}

@@ -220,3 +220,21 @@ def test_min_size_and_argument_errors(tmp_path):
         datasets.load_unpaired(tmp_path, image_size=8, batch_size=4)
     with pytest.raises(ValueError, match="`batch_size`"):
         datasets.load_pairs("fonts", image_size=SIZE, batch_size=10_000)
+
+
+def test_tfds_cycle_gan_is_unpaired(tmp_path, monkeypatch):
+    tfds = pytest.importorskip("tensorflow_datasets")
+    from kgan.datasets import tfds_source
+
+    monkeypatch.setattr(tfds_source, "network_available", lambda *a, **k: True)
+    name = "cycle_gan/horse2zebra"
+    with tfds.testing.mock_data(num_examples=6, data_dir=str(tmp_path)):
+        train = batches(datasets.load_unpaired(name, image_size=8, batch_size=2, seed=0, steps=3,
+                                               data_dir=tmp_path))
+        test = batches(datasets.load_unpaired(name, image_size=8, batch_size=4, split="test",
+                                              data_dir=tmp_path))
+        with pytest.raises(ValueError, match="`load_unpaired`"):
+            datasets.load_pairs(name, image_size=8, batch_size=2)
+    assert len(train) == 3 and all(a.shape == b.shape == (2, 8, 8, 3) for a, b in train)
+    assert [len(a) for a, _ in test] == [4, 2]
+    assert all(-1 <= a.min() and a.max() <= 1 for a, _ in train)

@@ -805,7 +805,8 @@ def _tfds_unpaired(tfds, name, image_size, batch_size, split, seed, steps, chann
     builder = tfds.builder(name, data_dir=data_dir)
     tfds_source._prepare(builder, name, data_dir)
     splits = ("trainA", "trainB") if split == "train" else ("testA", "testB")
-    if not all(s in builder.info.splits for s in splits):
+    known = builder.info.splits  # empty when tfds has no metadata (e.g. mocked data)
+    if known and not all(s in known for s in splits):
         raise ValueError(f"`name_or_path` {name!r}: tfds dataset without the splits "
                          f"{splits} of an unpaired (cycle_gan) dataset.")
     image_key, _, shape = tfds_source._pick_features(tfds, builder, name)
@@ -833,7 +834,10 @@ def _tfds_unpaired(tfds, name, image_size, batch_size, split, seed, steps, chann
     ds = tf.data.Dataset.zip((side(splits[0], seed),
                               side(splits[1], None if seed is None else seed + 1)))
     if split == "train":
-        count = max(builder.info.splits[s].num_examples for s in splits) // batch_size
+        if steps is None and not known:
+            raise ValueError(f"`name_or_path` {name!r}: tfds does not say how many images it "
+                             "has; pass `steps`.")
+        count = max(known[s].num_examples for s in splits) // batch_size if known else steps
         ds = ds.take(steps or max(1, count))
     elif steps is not None:
         ds = ds.take(steps)
