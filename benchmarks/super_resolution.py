@@ -1,9 +1,10 @@
 """Super-resolution on the held-out photos: bicubic, the PSNR-phase model and the GAN.
 
 Trains the default recipe (`srresnet-photos-x4`, or `srresnet-photos-x2`
-with `--scale 2`) with `kgan train` (its L1 phase, then its GAN phase),
-then measures on the three held-out photos (chelsea, coffee, flower; whole,
-cropped to a multiple of the scale, LR made by `kgan.datasets.photos.downscale`):
+with `--scale 2`; `--recipe` picks another, e.g. `srresnet-photos-x4-long`)
+with `kgan train` (its L1 phase, then its GAN phase), then measures on the
+three held-out photos (chelsea, coffee, flower; whole, cropped to a multiple
+of the scale, LR made by `kgan.datasets.photos.downscale`):
 
 - PSNR and SSIM on RGB and on Y (BT.601, MATLAB's), the border cropped by
   the scale (`kgan.metrics.psnr` / `ssim`);
@@ -25,6 +26,7 @@ Run:
 
     python benchmarks/super_resolution.py                # x4, the recipe's full schedule
     python benchmarks/super_resolution.py --scale 2      # x2
+    python benchmarks/super_resolution.py --recipe srresnet-photos-x4-long  # the longer recipe
     python benchmarks/super_resolution.py --quick        # smoke run: a tiny model, a few steps
 """
 
@@ -55,6 +57,9 @@ QUICK = ["--epochs", "2", "--psnr-epochs", "1", "--steps-per-epoch", "2", "--fil
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=int, choices=(2, 4), default=4)
+    parser.add_argument("--recipe", default=None,
+                        help="the recipe to train (default srresnet-photos-x{scale}), e.g. "
+                             "srresnet-photos-x4-long")
     parser.add_argument("--quick", action="store_true",
                         help="a tiny model for a few steps, a small upscale image: checks the "
                              "script, not the figures")
@@ -73,7 +78,7 @@ def parse_args(argv=None):
 
 
 def train(args, run_dir):
-    recipe = f"srresnet-photos-x{args.scale}"
+    recipe = args.recipe or f"srresnet-photos-x{args.scale}"
     command = KGAN + ["train", "--recipe", recipe, "--seed", str(args.seed), "--out", run_dir,
                       "--verbose", "0"] + (QUICK if args.quick else []) + args.train_args.split()
     print(f"\nTraining: {' '.join(command[2:])}", flush=True)

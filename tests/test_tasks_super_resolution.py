@@ -102,8 +102,10 @@ def test_the_explore_page_upscales_with_the_export(full_run):
 
 def test_recipes():
     task = kgan.tasks.get("super-resolution")
-    assert [r.name for r in task.recipes] == ["srresnet-photos-x4", "srresnet-photos-x2"]
+    assert [r.name for r in task.recipes] == ["srresnet-photos-x4", "srresnet-photos-x2",
+                                              "srresnet-photos-x4-long"]
     assert task.recipe("srresnet-photos-x2").scale == 2
+    assert task.recipe("srresnet-photos-x4").psnr_learning_rate is None
     with pytest.raises(ValueError, match="`scale` must be 2, 3 or 4"):
         task.recipe(scale=5)
     with pytest.raises(ValueError, match="`hr_size` 30 must be a multiple of `scale` 4"):
@@ -128,6 +130,24 @@ def test_a_scale_other_than_2_3_4_is_refused_by_the_parser(capsys):
         kgan.cli.main(["train", "--task", "super-resolution", "--scale", "5"])
     assert exit.value.code == 2
     assert "argument --scale: expected 2, 3 or 4; got '5'" in capsys.readouterr().err
+
+
+def test_psnr_learning_rate_decays_along_a_cosine_to_the_gan_phase_rate():
+    task = kgan.tasks.get("super-resolution")
+    recipe = task.recipe("srresnet-photos-x4-long", psnr_epochs=2, steps_per_epoch=10)
+    assert (recipe.psnr_learning_rate, recipe.learning_rate) == (1e-3, 1e-4)
+    arguments = task.compile_arguments(recipe)
+    rate = arguments["g_optimizer"]._learning_rate
+    # 1e-3 at the first step, halfway at the L1 phase's middle, then the GAN phase's 1e-4.
+    np.testing.assert_allclose([float(rate(step)) for step in (0, 10, 20, 100)],
+                               [1e-3, 5.5e-4, 1e-4, 1e-4], rtol=1e-5)
+    assert float(arguments["d_optimizer"].learning_rate) == pytest.approx(1e-4)
+    # Without it, or without an L1 phase, the generator's rate is constant.
+    for overrides in ({"psnr_learning_rate": None}, {"psnr_epochs": 0}):
+        constant = task.compile_arguments(task.recipe(recipe, **overrides))["g_optimizer"]
+        assert float(constant.learning_rate) == pytest.approx(1e-4)
+    with pytest.raises(ValueError, match="`psnr_learning_rate`"):
+        task.recipe(psnr_learning_rate=0.0)
 
 
 def test_the_phase_follows_the_models_epoch_count(tmp_path):

@@ -12,7 +12,7 @@ from kgan.tasks.images import ImageTask, random_images, to_uint8_graph
 from kgan.tasks.super_resolution.callbacks import ComparisonSamples
 from kgan.tasks.super_resolution.model import SuperResolutionGAN
 from kgan.tasks.super_resolution.recipes import (
-    SRRESNET_PHOTOS_X2, SRRESNET_PHOTOS_X4, SuperResolutionRecipe,
+    SRRESNET_PHOTOS_X2, SRRESNET_PHOTOS_X4, SRRESNET_PHOTOS_X4_LONG, SuperResolutionRecipe,
 )
 from kgan.tasks.super_resolution import upscale
 
@@ -60,7 +60,7 @@ class SuperResolutionTask(ImageTask):
     description = "photos upscaled 2-4x (SuperResolutionGAN, ESRGAN-style)"
     model_class = SuperResolutionGAN
     recipe_class = SuperResolutionRecipe
-    recipes = (SRRESNET_PHOTOS_X4, SRRESNET_PHOTOS_X2)
+    recipes = (SRRESNET_PHOTOS_X4, SRRESNET_PHOTOS_X2, SRRESNET_PHOTOS_X4_LONG)
     deterministic = True
     sample_file = (".npz, keys 'lr', 'sr', 'hr': uint8 held-out crops, their upscaling and "
                    "the original")
@@ -120,6 +120,22 @@ class SuperResolutionTask(ImageTask):
             r1_weight=recipe.r1_weight, r1_every=recipe.r1_every)
         gan.compile(**self.compile_arguments(recipe))
         return gan
+
+    @staticmethod
+    def compile_arguments(recipe):
+        """`ImageTask.compile_arguments`; with `psnr_learning_rate`, the generator's rate
+        starts there and follows a half cosine down to its GAN-phase rate over the L1
+        phase's steps, then stays at that rate."""
+        arguments = ImageTask.compile_arguments(recipe)
+        steps = recipe.psnr_epochs * recipe.steps_per_epoch
+        if recipe.psnr_learning_rate is None or not steps:
+            return arguments
+        gan_rate = recipe.g_learning_rate or recipe.learning_rate
+        schedule = keras.optimizers.schedules.CosineDecay(
+            recipe.psnr_learning_rate, decay_steps=steps,
+            alpha=gan_rate / recipe.psnr_learning_rate)
+        arguments["g_optimizer"] = keras.optimizers.Adam(schedule, beta_1=recipe.beta_1)
+        return arguments
 
     # ------------------------------------------------------------ kgan train
 
