@@ -105,8 +105,9 @@ PIX2PIX_FONTS = Pix2PixRecipe(
     ema_decay=0.999, num_samples=8, loss="non_saturating",
     description="The default of `kgan train --task pix2pix`: a character in matplotlib's "
                 "source fonts -> the same character in the target font, 32 px, a U-Net and a "
-                "PatchGAN of 32 filters, judged on characters never seen in training, sized "
-                "for a few minutes on 2 CPU cores." + _NOT_MEASURED,
+                "PatchGAN of 32 filters, judged on characters never seen in training. One run "
+                "(seed 0) took 6 min 20 s on 2 shared CPU cores; its held-out outputs are 0.074 "
+                "from the targets in mean absolute difference, the sources 0.121.",
 )
 """Font style transfer on matplotlib's fonts: `pix2pix-fonts`."""
 
