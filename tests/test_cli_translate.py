@@ -150,7 +150,8 @@ def test_bad_masks_are_refused_before_anything_is_written(pix2pix_dir, inpaint_d
                      "--out", tmp_path / "o.png"), "must be binary", tmp_path / "o.png")
     _refused(inpaint(inpaint_dir, tmp_path / "image.png", "--mask", tmp_path / "none.png",
                      "--out", tmp_path / "o.png"), "--mask", tmp_path / "o.png")
-    _refused(inpaint(pix2pix_dir, tmp_path / "image.png", "--mask", tmp_path / "soft.png",
+    Image.fromarray(np.zeros((20, 20), np.uint8)).save(tmp_path / "none_hole.png")
+    _refused(inpaint(pix2pix_dir, tmp_path / "image.png", "--mask", tmp_path / "none_hole.png",
                      "--out", tmp_path / "o.png"), "kgan inpaint needs an inpainting run",
              tmp_path / "o.png")
 

@@ -34,7 +34,9 @@ def pix2pix_run(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def inpaint_run(tmp_path_factory):
-    """The checks every task passes, on digits with holes (the export takes images and masks)."""
+    """The checks every task passes, on digits with holes (the export takes images and masks);
+    large: the default suite checks the inpainting export and `kgan inpaint` on an untrained
+    model instead."""
     return run_task_test(tmp_path_factory.mktemp("inpaint"),
                          ["--task", "inpaint", "--data", "digits", *TINY])
 
@@ -77,6 +79,21 @@ def test_sample_writes_held_out_inputs_outputs_and_targets(pix2pix_run, tmp_path
     assert arrays["output"].dtype == np.uint8
 
 
+def test_the_inpainting_export_takes_images_and_masks(tmp_path):
+    task = kgan.tasks.get("inpaint")
+    gan = task.build(image_size=16, filters=4, channels=1, seed=0)
+    task.export(gan, str(tmp_path / "export"))
+    inputs, expected = task.serving_example(gan)
+    serve = tf.saved_model.load(str(tmp_path / "export")).signatures["serving_default"]
+    served = serve(**{k: tf.constant(v) for k, v in inputs.items()})["images"].numpy()
+    assert served.shape == inputs["images"].shape
+    assert np.abs(served.astype(int) - expected["images"].astype(int)).max() <= 1
+    keep = inputs["masks"] == 0
+    assert np.array_equal(served[keep], inputs["images"][keep])
+    assert not np.array_equal(served[~keep], inputs["images"][~keep])
+
+
+@pytest.mark.large
 def test_inpaint_run_keeps_the_pixels_outside_the_hole(inpaint_run):
     info = json.loads((inpaint_run / "run.json").read_text())
     assert info["task"] == "inpaint" and info["input_shape"] == [16, 16, 2]
@@ -90,9 +107,14 @@ def test_inpaint_run_keeps_the_pixels_outside_the_hole(inpaint_run):
     keep = hole == 0
     assert np.array_equal(served[keep], pixels[keep])
     assert not np.array_equal(served[~keep], pixels[~keep])
-    # The input grid column is the masked image: the hole is mid-grey.
     grid = np.asarray(Image.open(inpaint_run / "samples" / "epoch_0001.png"))
     assert grid.shape[:2] == (2 * 18 + 2, 3 * 18 + 2)
+    # The explore page fills the centred box and keeps the rest.
+    from kgan.tasks.image_to_image import explore
+
+    got = explore.export_translator(inpaint_run, inpaint=True)(pixels[0])
+    outside = explore.centre_hole(24, 20) == 0
+    assert np.array_equal(got[outside], pixels[0][outside])
 
 
 def test_the_discriminator_judges_source_image_pairs():
@@ -167,3 +189,20 @@ def test_an_unknown_mask_kind_is_refused_by_the_parser(tmp_path, capsys):
                        str(tmp_path / "run")])
     assert exit.value.code == 2 and "invalid choice: 'round'" in capsys.readouterr().err
     assert not (tmp_path / "run").exists()
+
+
+def test_the_explore_page_translates_with_the_export(pix2pix_run):
+    from kgan.tasks.image_to_image import explore
+
+    image = np.random.default_rng(2).integers(0, 256, (70, 45, 1), dtype=np.uint8)
+    model = saving.load_model(pix2pix_run / "gan.keras")
+    expected = kgan.tasks.image_to_image.translate_image(kgan.tasks.get("pix2pix"), model, image)
+    got = explore.export_translator(pix2pix_run)(image)
+    assert got.shape == (70, 45, 1) and got.dtype == np.uint8
+    assert np.abs(got.astype(int) - expected.astype(int)).max() <= 1
+
+
+@pytest.mark.large
+def test_the_explore_page_is_built(pix2pix_run):
+    page = kgan.tasks.get("pix2pix").explore_app(pix2pix_run, {"image_shape": [16, 16, 1]})
+    assert page.analytics_enabled is False

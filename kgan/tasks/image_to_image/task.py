@@ -17,6 +17,7 @@ import numpy as np
 import tensorflow as tf
 
 from kgan import datasets, export, files, images, networks
+from kgan.networks.pix2pix import MIN_SIDE
 from kgan.tasks.base import TaskData
 from kgan.tasks.image_to_image import translate
 from kgan.tasks.image_to_image.callbacks import TranslationSamples
@@ -145,14 +146,19 @@ class ImageToImageTask(ImageTask):
                         fit_arguments={"steps_per_epoch": recipe.steps_per_epoch})
 
     def held_out(self, recipe, n, seed=None):
-        """Up to `n` held-out `(source, target)` float32 arrays, fixed order (`seed`: a
-        random choice of them instead of the first `n`)."""
+        """`n` held-out `(source, target)` float32 arrays: spread evenly over the fixed
+        held-out set, in its order (all of it when it has no more than `n`), or with
+        `seed` a random choice of them."""
         batches = self.dataset(recipe, 0, split="test")
         source, target = (np.concatenate(part) for part in zip(
             *((np.asarray(a), np.asarray(b)) for a, b, *_ in batches)))
-        if seed is None:
-            return source[:n], target[:n]
-        pick = np.random.default_rng(seed).choice(len(source), n, replace=n > len(source))
+        if seed is not None:
+            pick = np.random.default_rng(seed).choice(len(source), n, replace=n > len(source))
+        elif n >= len(source):
+            pick = np.arange(len(source))
+        else:
+            # Evenly spread: held-out sets are often sorted (by character, font or class).
+            pick = np.round(np.linspace(0, len(source) - 1, n)).astype(int)
         return source[pick], target[pick]
 
     def callbacks(self, model, recipe, out, seed):
@@ -317,7 +323,7 @@ class Pix2PixTask(ImageToImageTask):
         return datasets.load_pairs(
             recipe.data, image_size=recipe.image_size, batch_size=recipe.batch_size,
             split=split, seed=seed, steps=recipe.steps_per_epoch if split == "train" else None,
-            channels=recipe.channels)
+            channels=recipe.channels, min_size=MIN_SIDE)
 
 
 class InpaintTask(Pix2PixTask):
@@ -365,7 +371,8 @@ class InpaintTask(Pix2PixTask):
         return datasets.load_inpainting(
             recipe.data, image_size=recipe.image_size, batch_size=recipe.batch_size,
             mask_kind=recipe.mask_kind, split=split, seed=seed,
-            steps=recipe.steps_per_epoch if split == "train" else None, channels=recipe.channels)
+            steps=recipe.steps_per_epoch if split == "train" else None, channels=recipe.channels,
+            min_size=MIN_SIDE)
 
     def shown_source(self, source):
         """The masked image, without its mask channel (the hole shows mid-grey)."""

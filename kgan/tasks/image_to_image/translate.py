@@ -123,6 +123,12 @@ def run_inpaint(args):
         raise ValueError(f"IMAGE {args.image!r} is a folder; kgan inpaint takes one image and "
                          "its mask.")
     plan = image_files.plan_outputs(args.image, args.out, what="inpainted image")
+    # The image and its mask are checked before the model is loaded.
+    height, width = image_files.read_image(args.image).shape[:2]
+    if not os.path.isfile(args.mask):
+        raise ValueError(f"--mask {args.mask!r} is not a file; give a black-and-white image "
+                         "of the image's size (white: the hole).")
+    hole = masks.check_mask(args.mask, (height, width), "--mask")
     task, model = _open(args.run_dir, "kgan inpaint")
     if task.translatable:
         raise ValueError(f"RUN_DIR {args.run_dir!r} is a run of the {task.name} task; kgan "
@@ -132,10 +138,6 @@ def run_inpaint(args):
     image_files.check_inputs(plan, channels, args.overwrite,
                              minimum_side(task.translation_generator(model)), "kgan inpaint")
     image = image_files.read_image(args.image, channels=channels)
-    if not os.path.isfile(args.mask):
-        raise ValueError(f"--mask {args.mask!r} is not a file; give a black-and-white image "
-                         "of the image's size (white: the hole).")
-    hole = masks.check_mask(args.mask, image.shape, "--mask")
     filled = inpaint_image(task, model, image, hole, tile=args.tile)
     images.save_image_grid(filled, args.out, padding=0, cols=1)
     print(f"Wrote the image with its {int(hole.sum())}-pixel hole filled in to {args.out}")
