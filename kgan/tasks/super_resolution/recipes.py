@@ -97,7 +97,8 @@ SRRESNET_PHOTOS_X4 = SuperResolutionRecipe(
     num_samples=4,
     description="The default of `kgan train --task super-resolution`: 4x on the built-in "
                 "photos, 4 epochs of L1 then 4 of the relativistic-average GAN game "
-                "(ESRGAN's schedule, shrunk to minutes on 2 CPU cores).",
+                "(ESRGAN's schedule, shrunk to minutes on 2 CPU cores); 0.33 dB (Y) over "
+                "bicubic on the held-out photos, srresnet-photos-x4-long 1.16 dB.",
 )
 """The default super-resolution recipe: `srresnet-photos-x4`."""
 
@@ -112,6 +113,10 @@ SRRESNET_PHOTOS_X4_LONG = dataclasses.replace(
     steps_per_epoch=50, psnr_learning_rate=1e-3, learning_rate=1e-4,
     description="srresnet-photos-x4 trained for its held-out PSNR: 2000 L1 steps whose "
                 "learning rate falls from 1e-3 to 1e-4 along a half cosine, then 200 steps "
-                "of the GAN game at 1e-4.",
+                "of the GAN game at 1e-4. Its PSNR-phase model beats bicubic by 1.16 dB (Y) "
+                "on the held-out photos at 4x, the default's by 0.33 dB; it took 15 minutes "
+                "on 2 shared CPU cores (benchmarks/super_resolution.py --recipe "
+                "srresnet-photos-x4-long). The default stays short so a first run takes "
+                "minutes.",
 )
 """4x for PSNR, a longer L1 phase with a cosine schedule: `srresnet-photos-x4-long`."""
