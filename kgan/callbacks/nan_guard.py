@@ -13,10 +13,12 @@ __all__ = ["NaNGuard"]
 
 
 def _optimizers(model):
+    """The model's optimizers: `g_optimizer`, `d_optimizer`, `optimizer`, then any other
+    optimizer attribute (a model with more than two players has more)."""
     found = []
-    for name in ("g_optimizer", "d_optimizer", "optimizer"):
-        optimizer = getattr(model, name, None)
-        if optimizer is not None and optimizer not in found:
+    named = [getattr(model, name, None) for name in ("g_optimizer", "d_optimizer", "optimizer")]
+    for optimizer in named + list(vars(model).values()):
+        if isinstance(optimizer, keras.optimizers.Optimizer) and optimizer not in found:
             found.append(optimizer)
     return found
 

@@ -1,8 +1,9 @@
 """The CycleGAN task: unpaired translation between two image domains, both ways.
 
-`CycleGANRecipe` (the recipe fields of `kgan train --task cyclegan`), the
-measured-later default `cyclegan-fonts`, and `CycleGANTask`, an
-`ImageToImageTask` with two directions ("a2b": G, "b2a": F).
+`CycleGANRecipe` (the recipe fields of `kgan train --task cyclegan`), its
+default recipe `cyclegan-fonts`, and `CycleGANTask`, an `ImageToImageTask`
+with two directions ("a2b": G, "b2a": F). The export serves both:
+`serving_default` A -> B and `b_to_a` B -> A.
 """
 
 import dataclasses

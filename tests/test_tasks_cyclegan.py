@@ -1,0 +1,204 @@
+"""The CycleGAN task (kgan/tasks/image_to_image/cyclegan*.py): run_task_test, the history
+pool, the loss weights, the four optimizers, both export directions."""
+
+import json
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import kgan
+from kgan import saving
+from kgan.tasks.image_to_image import CycleGAN, ImagePool
+from task_support import assert_same_outputs, kgan_command, run_task_test
+
+TINY = ["--task", "cyclegan", "--image-size", 16, "--filters", 4, "--blocks", 1,
+        "--downsamplings", 1, "--batch-size", 2, "--steps-per-epoch", 3, "--num-samples", 3,
+        "--pool-size", 4]
+INVERSE = ("inverse_g_optimizer", "inverse_d_optimizer")
+
+
+def tiny_gan(**kwargs):
+    return kgan.tasks.get("cyclegan").build(
+        image_size=16, channels=1, filters=4, blocks=1, batch_size=2, seed=0, **kwargs)
+
+
+def images(n, seed=0):
+    return np.random.default_rng(seed).uniform(-1, 1, (n, 16, 16, 1)).astype("float32")
+
+
+def variables(optimizer):
+    return [np.asarray(v) for v in optimizer.variables]
+
+
+@pytest.fixture(scope="module")
+def full_run(tmp_path_factory):
+    """The checks every task passes, on the unpaired fonts (16 px, 1 block, 1 halving)."""
+    return run_task_test(tmp_path_factory.mktemp("cyclegan"), TINY, epochs=2, kill_at="2:2")
+
+
+def test_run_directory_resume_and_both_export_directions(full_run):
+    info = json.loads((full_run / "run.json").read_text())
+    assert info["task"] == "cyclegan" and info["recipe"] == "cyclegan-fonts"
+    assert info["image_shape"] == [16, 16, 1] and info["pool_size"] == 4
+    model = saving.load_model(full_run / "gan.keras")
+    assert isinstance(model, CycleGAN) and model.ema_inverse_generator is not None
+    # The pools were saved with the model: full after 6 steps of 2 images.
+    assert int(model.pool_a.count) == int(model.pool_b.count) == 4
+    # All four optimizers and both pools survive a .keras round trip, and the killed run
+    # resumed F's and D_A's optimizers too.
+    model.save(full_run.parent / "again.keras")
+    again = saving.load_model(full_run.parent / "again.keras")
+    assert len(again.optimizers) == 4
+    for before, after in zip(model.optimizers, again.optimizers, strict=True):
+        assert int(after.iterations) == 6
+        for a, b in zip(variables(before), variables(after), strict=True):
+            np.testing.assert_array_equal(a, b)
+    for pool in ("pool_a", "pool_b"):
+        np.testing.assert_array_equal(np.asarray(getattr(model, pool).images),
+                                      np.asarray(getattr(again, pool).images))
+    resumed = saving.load_model(full_run.parent / "killed" / "gan.keras")
+    for name in INVERSE:
+        assert int(getattr(resumed, name).iterations) == 6
+    # Both signatures serve a size the model never trained on, as the model translates it.
+    task = kgan.tasks.get("cyclegan")
+    served = tf.saved_model.load(str(full_run / "saved_model"))
+    assert set(served.signatures) == {"serving_default", "b_to_a"}
+    x = np.random.default_rng(1).integers(0, 256, (2, 21, 11, 1), dtype=np.uint8)
+    for signature, direction in (("serving_default", "a2b"), ("b_to_a", "b2a")):
+        out = served.signatures[signature](images=tf.constant(x))["images"].numpy()
+        expected = kgan.images.to_uint8(
+            task.translate_function(model, direction)(x / 127.5 - 1.0))
+        assert_same_outputs({"images": out}, {"images": expected})
+    a2b = served.signatures["serving_default"](images=tf.constant(x))["images"].numpy()
+    assert not np.array_equal(a2b, out)  # two generators, not one
+    with pytest.raises(tf.errors.InvalidArgumentError, match="at least 3x3 pixels"):
+        served.signatures["b_to_a"](images=tf.constant(x[:, :2]))
+
+
+def test_the_export_serves_both_directions_at_any_size(tmp_path):
+    # On an untrained model (the trained run's export is checked by the run above).
+    task = kgan.tasks.get("cyclegan")
+    gan = tiny_gan(ema_decay=0.5)
+    path = task.export(gan, str(tmp_path / "export"))
+    served = tf.saved_model.load(path)
+    assert set(served.signatures) == {"serving_default", "b_to_a"}
+    x = np.random.default_rng(1).integers(0, 256, (2, 21, 11, 1), dtype=np.uint8)
+    outputs = {}
+    for signature, direction in (("serving_default", "a2b"), ("b_to_a", "b2a")):
+        outputs[direction] = served.signatures[signature](images=tf.constant(x))["images"].numpy()
+        expected = kgan.images.to_uint8(gan.translate(x / 127.5 - 1.0, direction))
+        assert_same_outputs({"images": outputs[direction]}, {"images": expected})
+    assert not np.array_equal(outputs["a2b"], outputs["b2a"])  # two generators, not one
+    with pytest.raises(tf.errors.InvalidArgumentError, match="at least 5x5 pixels"):
+        served.signatures["serving_default"](images=tf.constant(x[:, :4]))
+    assert "b_to_a (B -> A)" in task.export_summary(gan)
+
+
+def test_pool_returns_the_batch_until_full_then_a_mix():
+    pool = ImagePool((2, 2, 1), seed=3)
+    assert pool.capacity == 50
+    batches = [(i + np.arange(10)[:, None, None, None] / 10 + np.zeros((10, 2, 2, 1)))
+               .astype("float32") for i in range(10)]
+    # 5 batches fill the 50 places: each image comes back as it went in.
+    for batch in batches[:5]:
+        np.testing.assert_array_equal(np.asarray(pool(batch)), batch)
+    assert int(pool.count) == 50
+    # Then each image is returned, or swapped for an older one, about half the time.
+    seen = set(np.concatenate(batches[:5])[:, 0, 0, 0].round(3))
+    swapped = 0
+    for batch in batches[5:]:
+        out = np.asarray(pool(batch))
+        for got, given in zip(out[:, 0, 0, 0].round(3), batch[:, 0, 0, 0].round(3)):
+            if got != given:
+                assert got in seen  # an image the pool held
+                swapped += 1
+        seen |= set(batch[:, 0, 0, 0].round(3))
+    assert 10 <= swapped <= 40
+    assert int(pool.count) == 50
+
+
+def test_pool_is_deterministic_for_a_seed_and_works_in_a_graph():
+    def outputs(seed):
+        pool = ImagePool((2, 2, 1), capacity=3, seed=seed)
+        step = tf.function(pool.__call__)
+        return [np.asarray(step(np.full((2, 2, 2, 1), i, "float32"))) for i in range(8)]
+
+    first, again, other = outputs(7), outputs(7), outputs(8)
+    for a, b in zip(first, again):
+        np.testing.assert_array_equal(a, b)
+    assert any(not np.array_equal(a, b) for a, b in zip(first, other))
+    nothing = ImagePool((2, 2, 1), capacity=0)
+    np.testing.assert_array_equal(np.asarray(nothing(np.ones((3, 2, 2, 1)))), 1.0)
+
+
+def test_loss_weights_follow_the_formula():
+    # No adversarial term and the same images in both domains: the generators' loss is
+    # cycle_weight * L_cyc + cycle_weight * identity_weight * L_identity, from the outputs.
+    gan = tiny_gan(cycle_weight=3.0, identity_weight=0.25)
+    gan.adversarial_weight = 0.0
+    x = images(2)
+    G = lambda v: np.asarray(gan.generator(v, training=False))  # noqa: E731
+    F = lambda v: np.asarray(gan.inverse_generator(v, training=False))  # noqa: E731
+    cycle = np.abs(F(G(x)) - x).mean() + np.abs(G(F(x)) - x).mean()
+    identity = np.abs(F(x) - x).mean() + np.abs(G(x) - x).mean()
+    logs = gan.test_step((x, x))  # eagerly: the same losses `evaluate` reports
+    np.testing.assert_allclose(logs["cycle"], cycle, rtol=1e-4)
+    np.testing.assert_allclose(logs["identity"], identity, rtol=1e-4)
+    np.testing.assert_allclose(logs["g_loss"], 3.0 * cycle + 0.75 * identity, rtol=1e-4)
+    assert cycle > 0.1 and identity > 0.1  # untrained: far from the identity
+
+
+def test_config_round_trips_through_json():
+    gan = tiny_gan(pool_size=2, identity_weight=0.0)
+    config = json.loads(json.dumps(gan.get_config()))
+    assert config["pool_size"] == 2 and config["identity_weight"] == 0.0
+    again = CycleGAN.from_config(config)
+    assert json.dumps(again.get_config(), sort_keys=True) == json.dumps(config, sort_keys=True)
+    assert again.get_compile_config() == {}
+
+
+def test_nan_guard_restores_and_slows_all_four_optimizers():
+    gan = tiny_gan()
+    guard = kgan.callbacks.NaNGuard(lr_factor=0.5)
+    guard.set_model(gan)
+    guard.on_train_begin()
+    gan.inverse_d_optimizer.iterations.assign(7)
+    guard.on_train_batch_end(0, {"d_loss": float("nan")})
+    for optimizer in gan.optimizers:
+        np.testing.assert_allclose(float(optimizer.learning_rate), 1e-4)
+    assert int(gan.inverse_d_optimizer.iterations) == 0
+
+
+def test_bad_options_stop_before_training(tmp_path):
+    out = tmp_path / "run"
+    result = kgan_command(None, ["train", "--task", "cyclegan", "--image-size", 8, "--out", out])
+    assert result.returncode == 2 and "--image-size must be 16 to 256" in result.stderr
+    assert not out.exists()
+    with pytest.raises(ValueError, match="`direction` must be 'a2b' or 'b2a'"):
+        tiny_gan().translate(images(1), direction="sideways")
+
+
+def test_folders_without_targets_show_the_round_trip(tmp_path):
+    # A folder of A/ and B/ has no true translation: the grid is input | A -> B | back to A.
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for domain in "AB":
+        (tmp_path / "data" / domain).mkdir(parents=True)
+        for i in range(20):  # every tenth is held out: 2 test images
+            Image.fromarray(rng.integers(0, 256, (16, 16), dtype=np.uint8)).save(
+                tmp_path / "data" / domain / f"{i}.png")
+    task = kgan.tasks.get("cyclegan")
+    recipe = task.recipe(data=str(tmp_path / "data"), image_size=16, channels=1, num_samples=2)
+    gan = tiny_gan()
+    (samples,) = task.callbacks(gan, recipe, str(tmp_path / "run"), seed=0)
+    samples.set_model(gan)
+    samples.on_train_begin()
+    samples.on_epoch_end(0)
+    grid = np.asarray(Image.open(tmp_path / "run" / "samples" / "epoch_0001.png"))
+    assert grid.shape[:2] == (2 * 18 + 2, 3 * 18 + 2)
+    source = samples.source[:1]
+    cycled = gan.translate(gan.translate(source), "b2a")
+    np.testing.assert_array_equal(grid[2:18, 38:54].squeeze(),
+                                  kgan.images.to_uint8(cycled)[0].squeeze())
