@@ -206,3 +206,20 @@ def test_the_explore_page_translates_with_the_export(pix2pix_run):
 def test_the_explore_page_is_built(pix2pix_run):
     page = kgan.tasks.get("pix2pix").explore_app(pix2pix_run, {"image_shape": [16, 16, 1]})
     assert page.analytics_enabled is False
+
+
+@pytest.mark.large
+def test_the_onnx_export_pads_and_crops_like_the_saved_model(pix2pix_run, tmp_path):
+    import onnxruntime
+
+    check(kgan_command(None, ["export", pix2pix_run, "--format", "onnx",
+                              "--out", tmp_path / "onnx"]))
+    session = onnxruntime.InferenceSession(str(tmp_path / "onnx" / "model.onnx"),
+                                           providers=["CPUExecutionProvider"])
+    pixels = np.random.default_rng(4).integers(0, 256, (2, 19, 21, 1), dtype=np.uint8)
+    served = session.run(None, {session.get_inputs()[0].name: pixels})[0]
+    model = saving.load_model(pix2pix_run / "gan.keras")
+    expected = kgan.images.to_uint8(
+        kgan.tasks.get("pix2pix").translate_function(model)(pixels / 127.5 - 1.0))
+    assert served.shape == (2, 19, 21, 1)
+    assert np.abs(served.astype(int) - expected.astype(int)).max() <= 1

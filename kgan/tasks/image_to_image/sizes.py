@@ -22,7 +22,7 @@ def minimum_side(generator):
 
 def pad_amounts(height, width, multiple):
     """Rows and columns added below and to the right to reach multiples of `multiple`."""
-    return (-height) % multiple, (-width) % multiple
+    return (multiple - height % multiple) % multiple, (multiple - width % multiple) % multiple
 
 
 def padded_call(generator, source):
@@ -34,6 +34,7 @@ def padded_call(generator, source):
         tf.minimum(height, width), minimum,
         message=f"images must be at least {minimum}x{minimum} pixels for this generator")
     with tf.control_dependencies([check]):
-        pad_h, pad_w = (-height) % multiple, (-width) % multiple
+        # Non-negative operands only: ONNX converts FloorMod to a C-style remainder.
+        pad_h, pad_w = pad_amounts(height, width, multiple)
         padded = tf.pad(source, [[0, 0], [0, pad_h], [0, pad_w], [0, 0]], mode="SYMMETRIC")
     return generator(padded, training=False)[:, :height, :width]
