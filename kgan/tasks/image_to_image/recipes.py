@@ -97,8 +97,6 @@ class InpaintRecipe(Pix2PixRecipe):
                             check=_check_mask_kind)
 
 
-_NOT_MEASURED = " Its quality and run time are not yet measured."
-
 PIX2PIX_FONTS = Pix2PixRecipe(
     name="pix2pix-fonts", model="pix2pix", data="fonts", image_size=32, channels=1,
     epochs=10, batch_size=16, steps_per_epoch=40, filters=32, learning_rate=2e-4, beta_1=0.5,
@@ -113,8 +111,9 @@ PIX2PIX_FONTS = Pix2PixRecipe(
 
 PIX2PIX_SKETCH = dataclasses.replace(
     PIX2PIX_FONTS, name="pix2pix-sketch", data="sketch-glyphs",
-    description="Edges -> image on the built-in glyphs, 32 px (pix2pix-fonts' settings)."
-                + _NOT_MEASURED,
+    description="Edges -> image on the built-in glyphs, 32 px (pix2pix-fonts' settings). One "
+                "run (seed 0) took 5 min 55 s on 2 shared CPU cores; its held-out outputs are "
+                "0.065 from the targets in mean absolute difference, the edge maps 0.224.",
 )
 """Sketch to image on the built-in glyphs: `pix2pix-sketch`."""
 

@@ -51,7 +51,9 @@ class ImageToImageTask(ImageTask):
             `("a2b", "b2a")`); empty for one direction.
         translatable: whether `kgan translate` takes the task's runs (the
             inpainting task's need a mask: `kgan inpaint`).
-        input_column: what the sample grids' first column is called.
+
+    `shown_source(source)` says what the sample grids and `kgan sample`
+    show of an input (the inpainting task drops the mask channel).
 
     Example:
 
