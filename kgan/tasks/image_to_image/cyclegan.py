@@ -150,13 +150,13 @@ class CycleGAN(GAN):
     `kgan.models.step` (loss scaling per replica, gradient application,
     the R1 / WGAN-GP penalties, the EMA update, the metric report). GAN's
     `generator` / `discriminator` / `g_optimizer` / `d_optimizer` are the
-    A -> B game (G and D_B), so the NaN guard, the backups and every tool
-    that knows a GAN see them as they are; the B -> A game (F and D_A) is
-    `inverse_generator` / `inverse_discriminator` with
-    `inverse_g_optimizer` / `inverse_d_optimizer`. All four optimizers are
-    saved and restored (`.keras` files and `kgan train`'s backups), and so
-    are both `ImagePool`s: a resumed run continues with the history of
-    fakes it had.
+    A -> B game (G and D_B), so every tool that knows a GAN sees them as
+    they are; the B -> A game (F and D_A) is `inverse_generator` /
+    `inverse_discriminator` with `inverse_g_optimizer` /
+    `inverse_d_optimizer` (the NaN guard restores and slows all four). All
+    four optimizers are saved and restored (`.keras` files and `kgan
+    train`'s backups), and so are both `ImagePool`s: a resumed run
+    continues with the history of fakes it had.
 
     With the identity term each generator translates both domains in one
     call (a batch of `2n`): identical to two calls for networks that
