@@ -185,10 +185,15 @@ def test_image_to_image_quick_run_prints_every_row_and_target():
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
     assert "Model name" in out and "Flags" in out  # lscpu
-    for row in ("identity", "L1-only U-Net", "pix2pix", "CycleGAN", "inpaint GAN",
-                "kgan Pix2Pix.fit (EMA off)", "hand-written, two tapes"):
+    for row in ("identity", "L1-only U-Net", "pix2pix", "CycleGAN", "real targets",
+                "inpaint GAN", "kgan Pix2Pix.fit (EMA off)", "hand-written, two tapes"):
         assert f"\n{row} " in out, row
     assert "held-out characters D J P V b h n t z 5" in out
     assert "of the matmul GFLOP/s" in out
-    verdicts = [line.split()[0] for line in out.split("\nTargets\n")[1].splitlines() if line]
-    assert len(verdicts) == 8 and set(verdicts) <= {"PASS", "MISS"}
+    # The true targets as outputs: zero L1, SSIM 1 (the classifiers' ceiling row).
+    real = out.split("\nreal targets ")[1].split()
+    assert float(real[0]) == 0.0 and float(real[2]) == pytest.approx(1.0)
+    heading, _, targets = out.partition("\nTargets (real target glyphs: ")
+    assert "% content" in targets.splitlines()[0] and "% style" in targets.splitlines()[0]
+    verdicts = [line.split()[0] for line in targets.splitlines()[1:] if line]
+    assert len(verdicts) == 7 and set(verdicts) <= {"PASS", "MISS"}
