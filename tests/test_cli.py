@@ -154,7 +154,7 @@ def test_sample_generates_and_writes_in_chunks(default_run, tmp_path, monkeypatc
     np.testing.assert_array_equal(np.load(target)["images"], images.to_uint8(gan.generate(z)))
 
 
-def test_export_command(default_run, tmp_path):
+def test_export_command(default_run, tmp_path, capsys):
     import tensorflow as tf
 
     out, _ = default_run
@@ -166,7 +166,10 @@ def test_export_command(default_run, tmp_path):
     np.testing.assert_array_equal(served(z=tf.constant(z))["images"].numpy(),
                                   original(z=tf.constant(z))["images"].numpy())
     # A second export to the same place is refused unless asked.
+    capsys.readouterr()
     assert cli.main(["export", str(out), "--out", str(target)]) == 2
+    assert f"--out {str(target)!r} already exists; pass --overwrite to replace it." in \
+        capsys.readouterr().err
     assert cli.main(["export", str(out), "--out", str(target), "--overwrite"]) == 0
 
 

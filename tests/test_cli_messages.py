@@ -19,6 +19,8 @@ from kgan.cli.messages import for_command_line
      "longer than --max-length 4 characters. Raise --max-length, or pass --long-lines truncate "
      "or --long-lines drop."),
     ("`labels` must be in [0, 10)", "--labels must be in [0, 10)"),
+    ("`path` '/a/b' already exists; pass overwrite=True to replace it.",
+     "--out '/a/b' already exists; pass --overwrite to replace it."),
     ("`held_out`=0.5 is not a flag", "`held_out`=0.5 is not a flag"),  # no flag: left alone
 ])
 def test_python_arguments_become_flags(python, command_line):

@@ -23,7 +23,12 @@ RENAMED = {
     "format": "--format",
     "port": "--port",
     "host": "--host",
+    "path": "--out",  # where export, translate, inpaint and upscale write
+    "overwrite": "--overwrite",
 }
+
+# Python arguments whose flag takes no value: `overwrite=True` -> `--overwrite`.
+SWITCHES = {"overwrite"}
 
 
 def _flags():
@@ -41,6 +46,8 @@ def for_command_line(message):
         name, value = match.group("name") or match.group("bare"), match.group("value")
         if name not in flags:
             return match.group(0)
+        if name in SWITCHES and value == "True":
+            return flags[name]
         return f"{flags[name]} {value.strip(chr(39))}"
 
     message = re.sub(r"(?:`(?P<name>\w+)`|\b(?P<bare>\w+))=(?P<value>'[^']*'|[^\s,;)]*[^\s,;).])",
