@@ -28,8 +28,8 @@ data it never saw:
   trained on L1 only, and the inpaint GAN (`InpaintingGAN`). Columns: domain
   FD of the filled images (pixels outside the hole kept, as `kgan inpaint`
   does) against the held-out originals, with a CNN trained on the data's
-  labels (40 epochs too), and PSNR inside the hole only (`10 log10(2^2 / MSE)` on values in
-  [-1, 1], over the hole pixels of all images).
+  labels (40 epochs too), and PSNR inside the hole only (`10 log10(2^2 /
+  MSE)` on values in [-1, 1], over the hole pixels of all images).
 - **Speed**: steps/s of kgan's `Pix2Pix.fit` against a hand-written
   TF-tutorial pix2pix step (two gradient tapes, Adam, BCE + 100 L1) on the
   same networks, batch and data, in this run, and each one's share of this
@@ -123,7 +123,8 @@ def settings(args):
                     cycle_overrides=dict(image_size=16, filters=4, blocks=1),
                     classifier_epochs=1, speed_steps=min(args.speed_steps, 3), batch=4)
     return dict(size=pix2pix.image_size, steps=steps, overrides={}, cycle_overrides={},
-                classifier_epochs=CLASSIFIER_EPOCHS, speed_steps=args.speed_steps, batch=pix2pix.batch_size)
+                classifier_epochs=CLASSIFIER_EPOCHS, speed_steps=args.speed_steps,
+                batch=pix2pix.batch_size)
 
 
 # --------------------------------------------------------------- classifiers
@@ -140,11 +141,10 @@ def real_glyphs(size):
     font_ids = [train.font_index, test.font_index]
     # The target font's glyphs, each character once; its held-out characters (the test
     # targets, seen by no model) stay unseen by the classifiers too.
-    for split in (train,):
-        _, first = np.unique(split.char_index, return_index=True)
-        images.append(split.target[first])
-        chars.append(split.char_index[first])
-        font_ids.append(np.full(len(first), fonts, np.int32))
+    _, first = np.unique(train.char_index, return_index=True)
+    images.append(train.target[first])
+    chars.append(train.char_index[first])
+    font_ids.append(np.full(len(first), fonts, np.int32))
     return (np.concatenate(images), np.concatenate(chars), np.concatenate(font_ids), fonts)
 
 

@@ -24,7 +24,7 @@ def default_run(tmp_path_factory):
     """`kgan train` with every default, run once exactly as a user would (no `--seed`)."""
     out = tmp_path_factory.mktemp("runs") / "digits"
     result = subprocess.run(KGAN + ["train", "--out", str(out)],
-                            capture_output=True, text=True, timeout=900)
+                            capture_output=True, text=True, timeout=2400)
     assert result.returncode == 0, result.stderr[-3000:]
     return out, result
 
