@@ -23,7 +23,7 @@ RENAMED = {
     "format": "--format",
     "port": "--port",
     "host": "--host",
-    "path": "--out",  # where export, translate, inpaint and upscale write
+    "path": "--out",  # where the commands that write a file or directory write it
     "overwrite": "--overwrite",
 }
 
