@@ -220,3 +220,18 @@ def test_folders_without_targets_show_the_round_trip(tmp_path):
     cycled = gan.translate(gan.translate(source), "b2a")
     np.testing.assert_array_equal(grid[2:18, 38:54].squeeze(),
                                   kgan.images.to_uint8(cycled)[0].squeeze())
+
+
+def test_the_font_options_choose_both_domains():
+    task = kgan.tasks.get("cyclegan")
+    fonts = dict(target_font="DejaVu Sans Mono", source_fonts="DejaVu Serif,cmr10",
+                 characters="ABCDEFGHIJKL")
+    recipe = task.recipe(image_size=16, batch_size=4, **fonts)
+    a, b = (np.concatenate(side) for side in zip(*task.dataset(recipe, 0, split="test")))
+    truth = kgan.datasets.pairs.font_pairs("test", 16, **fonts)
+    np.testing.assert_array_equal(a, truth.source)
+    np.testing.assert_array_equal(b, truth.target)  # the held-out D and J in the target font
+    train_a, train_b = next(iter(task.dataset(recipe, 0)))
+    assert train_a.shape == train_b.shape == (4, 16, 16, 1)
+    with pytest.raises(ValueError, match="`characters` applies only to `data`='fonts'"):
+        task.recipe(data="some/folder", characters="ABC")

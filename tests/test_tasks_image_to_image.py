@@ -169,6 +169,14 @@ def test_recipes_and_the_train_help():
     (["--task", "pix2pix", "--image-size", "8"], "--image-size must be 16 to 256"),
     (["--task", "pix2pix", "--channels", "2"], "--channels must be 1, 3"),
     (["--task", "pix2pix", "--data", "PAIRS"], "partner"),
+    (["--task", "pix2pix", "--target-font", "No Such Font"],
+     "--target-font: no font named 'No Such Font'"),
+    (["--task", "pix2pix", "--source-fonts", "cmr10", "--characters", "ABCD\u03a9"],
+     "--source-fonts: font 'cmr10'"),
+    (["--task", "cyclegan", "--held-out-characters", "xyz", "--characters", "ABCDEF"],
+     "--held-out-characters 'xyz' are not among the --characters"),
+    (["--task", "pix2pix", "--data", "sketch-glyphs", "--target-font", "DejaVu Sans"],
+     "--target-font applies only to --data fonts; got --data sketch-glyphs"),
 ])
 def test_bad_train_options_are_refused_before_anything_is_written(tmp_path, args, message):
     pairs = tmp_path / "pairs"
@@ -181,6 +189,30 @@ def test_bad_train_options_are_refused_before_anything_is_written(tmp_path, args
     assert result.returncode == 2, result.stderr
     assert message in result.stderr, result.stderr
     assert not (tmp_path / "run").exists()
+
+
+def test_the_font_flags_choose_the_fonts_the_run_trains_and_shows(tmp_path):
+    fonts = dict(target_font="DejaVu Sans Mono", source_fonts="DejaVu Serif,cmr10",
+                 characters="ABCDEFGHIJKL")
+    out = tmp_path / "run"
+    check(kgan_command(None, ["train", "--task", "pix2pix", *TINY, "--epochs", 1,
+                              "--target-font", fonts["target_font"],
+                              "--source-fonts", fonts["source_fonts"],
+                              "--characters", fonts["characters"], "--out", out]))
+    info = json.loads((out / "run.json").read_text())
+    assert {k: info[k] for k in fonts} == fonts and info["held_out_characters"] is None
+    # The grid's target column: the held-out characters (D, J) in the chosen target font.
+    test = kgan.datasets.pairs.font_pairs("test", 16, **fonts)
+    default = kgan.datasets.pairs.font_pairs("test", 16, characters=fonts["characters"])
+    assert test.held_out_characters == "DJ" and len(test.source) == 4
+    grid = np.asarray(Image.open(out / "samples" / "epoch_0001.png"))
+    for row, index in enumerate([0, 3]):  # the 2 samples spread evenly over the 4 pairs
+        top = 2 + 18 * row
+        cells = [grid[top:top + 16, 2 + 18 * c:18 + 18 * c].reshape(16, 16, -1)[..., :1]
+                 for c in (0, 2)]
+        assert np.array_equal(cells[0], kgan.images.to_uint8(test.source[index]))
+        assert np.array_equal(cells[1], kgan.images.to_uint8(test.target[index]))
+        assert not np.array_equal(cells[1], kgan.images.to_uint8(default.target[index]))
 
 
 def test_an_unknown_mask_kind_is_refused_by_the_parser(tmp_path, capsys):

@@ -9,8 +9,8 @@ uint8 export, `kgan translate`); `Pix2PixTask` ("pix2pix") and
 from kgan.tasks.image_to_image.callbacks import TranslationSamples
 from kgan.tasks.image_to_image.model import InpaintingGAN, Pix2Pix, keep_known_pixels
 from kgan.tasks.image_to_image.recipes import (
-    INPAINT_DIGITS, PIX2PIX_FONTS, PIX2PIX_SKETCH, ImageToImageRecipe, InpaintRecipe,
-    Pix2PixRecipe,
+    INPAINT_DIGITS, PIX2PIX_FONTS, PIX2PIX_SKETCH, FontDataRecipe, ImageToImageRecipe,
+    InpaintRecipe, PairedRecipe, Pix2PixRecipe,
 )
 from kgan.tasks.image_to_image.task import ImageToImageTask, InpaintTask, Pix2PixTask
 from kgan.tasks.image_to_image.cycle_samples import CycleSamples
@@ -19,7 +19,7 @@ from kgan.tasks.image_to_image.cyclegan_task import CYCLEGAN_FONTS, CycleGANReci
 from kgan.tasks.image_to_image.translate import inpaint_image, translate_image
 
 __all__ = ["CYCLEGAN_FONTS", "CycleGAN", "CycleGANRecipe", "CycleGANTask", "CycleSamples",
-           "ImagePool", "INPAINT_DIGITS", "ImageToImageRecipe", "ImageToImageTask",
-           "InpaintRecipe", "InpaintTask", "InpaintingGAN", "PIX2PIX_FONTS", "PIX2PIX_SKETCH", "Pix2Pix",
-           "Pix2PixRecipe", "Pix2PixTask", "TranslationSamples", "inpaint_image",
+           "FontDataRecipe", "ImagePool", "INPAINT_DIGITS", "ImageToImageRecipe", "ImageToImageTask",
+           "InpaintRecipe", "InpaintTask", "InpaintingGAN", "PIX2PIX_FONTS", "PIX2PIX_SKETCH",
+           "PairedRecipe", "Pix2Pix", "Pix2PixRecipe", "Pix2PixTask", "TranslationSamples", "inpaint_image",
            "keep_known_pixels", "translate_image"]

@@ -15,7 +15,7 @@ from kgan import datasets, export, files, images, networks, precision
 from kgan.tasks.base import option
 from kgan.tasks.image_to_image.cycle_samples import CycleSamples
 from kgan.tasks.image_to_image.cyclegan import DIRECTIONS, CycleGAN
-from kgan.tasks.image_to_image.recipes import ImageToImageRecipe
+from kgan.tasks.image_to_image.recipes import FontDataRecipe, ImageToImageRecipe
 from kgan.tasks.image_to_image.sizes import minimum_side
 from kgan.tasks.image_to_image.task import ImageToImageTask
 from kgan.tasks.images import random_images
@@ -35,8 +35,9 @@ PAIRED_TEST_DATA = ("fonts",)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
-class CycleGANRecipe(ImageToImageRecipe):
-    """`ImageToImageRecipe` plus the CycleGAN options.
+class CycleGANRecipe(ImageToImageRecipe, FontDataRecipe):
+    """`ImageToImageRecipe` plus the CycleGAN options and the choice of fonts
+    (`FontDataRecipe`) for the `fonts` data.
 
     Args:
         blocks: residual blocks of each ResNet generator.
@@ -73,6 +74,7 @@ class CycleGANRecipe(ImageToImageRecipe):
         if self.model == "resnet_generator" and not MIN_SIDE <= self.image_size <= MAX_SIDE:
             raise ValueError(f"`image_size` must be {MIN_SIDE} to {MAX_SIDE} for the CycleGAN "
                              f"networks; got {self.image_size}.")
+        self.check_font_options()
 
 
 CYCLEGAN_FONTS = CycleGANRecipe(
@@ -178,7 +180,7 @@ class CycleGANTask(ImageToImageTask):
         return datasets.load_unpaired(
             recipe.data, image_size=recipe.image_size, batch_size=recipe.batch_size,
             split=split, seed=seed, steps=recipe.steps_per_epoch if split == "train" else None,
-            channels=recipe.channels, min_size=MIN_SIDE)
+            channels=recipe.channels, min_size=MIN_SIDE, **recipe.font_options())
 
     @staticmethod
     def has_targets(recipe):

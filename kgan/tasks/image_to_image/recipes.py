@@ -11,10 +11,11 @@ from kgan.validation import (
     parse_positive_int, parse_unit_interval,
 )
 
-__all__ = ["INPAINT_DIGITS", "ImageToImageRecipe", "InpaintRecipe", "PIX2PIX_FONTS",
-           "PIX2PIX_SKETCH", "Pix2PixRecipe"]
+__all__ = ["FontDataRecipe", "INPAINT_DIGITS", "ImageToImageRecipe", "InpaintRecipe",
+           "PIX2PIX_FONTS", "PIX2PIX_SKETCH", "PairedRecipe", "Pix2PixRecipe"]
 
 MASK_KINDS = ("box", "stroke", "mixed")
+FONT_DATA = "fonts"
 
 
 def _check_channels(value, name):
@@ -27,6 +28,12 @@ def _check_dropout(value, name):
     value = check_unit_interval(value, name)
     if value >= 1.0:
         raise ValueError(f"`{name}` must be in [0, 1); got {value!r}.")
+    return value
+
+
+def _check_font_text(value, name):
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"`{name}` must be a non-empty string or None; got {value!r}.")
     return value
 
 
@@ -56,19 +63,66 @@ class ImageToImageRecipe(ImageRecipe):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
-class Pix2PixRecipe(ImageToImageRecipe):
-    """`ImageToImageRecipe` plus the pix2pix options.
+class FontDataRecipe:
+    """The choices of the `fonts` data (`kgan.datasets.font_pairs`), for recipes that
+    train on it; each `None` keeps the data's default, and any other value needs
+    `data="fonts"`.
+
+    Args:
+        source_fonts: the source fonts, comma-separated names, file names or
+            `.ttf`/`.otf`/`.ttc` paths (`None`: matplotlib's fonts other than
+            the target that draw every character).
+        target_font: the target font, named as a source font (`None`:
+            DejaVu Serif Bold Italic).
+        characters: the characters drawn (`None`: `A-Z a-z 0-9`).
+        held_out_characters: the test split's characters, never trained on
+            (`None`: every sixth from the fourth).
+        held_out_fonts: comma-separated source fonts seen only in the test
+            split (`None`: none).
+    """
+
+    source_fonts: Optional[str] = option(
+        None, "--data fonts: the source fonts, comma-separated names, file names or "
+              ".ttf/.otf paths (default: matplotlib's fonts)",
+        check=optional(_check_font_text), absent=None, defaults=False)
+    target_font: Optional[str] = option(
+        None, "--data fonts: the target font, a name, file name or .ttf/.otf path (default: "
+              "DejaVu Serif Bold Italic)", check=optional(_check_font_text), absent=None,
+        defaults=False)
+    characters: Optional[str] = option(
+        None, "--data fonts: the characters drawn, e.g. ABCabc123 (default: A-Z a-z 0-9)",
+        check=optional(_check_font_text), absent=None, defaults=False)
+    held_out_characters: Optional[str] = option(
+        None, "--data fonts: the characters only the held-out split draws (default: every "
+              "sixth from the fourth)", check=optional(_check_font_text), absent=None,
+        defaults=False)
+    held_out_fonts: Optional[str] = option(
+        None, "--data fonts: comma-separated source fonts only the held-out split draws",
+        check=optional(_check_font_text), absent=None, defaults=False)
+
+    def font_options(self):
+        """The font choices that differ from the data's defaults, as the keyword arguments
+        of `kgan.datasets.load_pairs("fonts", ...)`."""
+        names = [f.name for f in dataclasses.fields(FontDataRecipe)]
+        return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
+
+    def check_font_options(self):
+        """Raises `ValueError`, naming the field, for a font choice on other data."""
+        given = self.font_options()
+        if given and self.data != FONT_DATA:
+            raise ValueError(f"`{next(iter(given))}` applies only to `data`={FONT_DATA!r}; got "
+                             f"`data`={self.data!r}.")
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PairedRecipe(ImageToImageRecipe):
+    """`ImageToImageRecipe` plus the options of the pix2pix networks and loss (the pix2pix
+    and inpaint tasks).
 
     Args:
         l1_weight: weight of the L1 distance to the target (pix2pix's 100).
         dropout: dropout of the U-Net's innermost decoder stages, in
             training only.
-
-    Example:
-
-    ```python
-    recipe = kgan.tasks.get("pix2pix").recipe("pix2pix-fonts", epochs=2)
-    ```
     """
 
     l1_weight: float = option(100.0, "weight of the L1 distance to the target",
@@ -85,8 +139,26 @@ class Pix2PixRecipe(ImageToImageRecipe):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
-class InpaintRecipe(Pix2PixRecipe):
-    """`Pix2PixRecipe` plus the holes trained on.
+class Pix2PixRecipe(PairedRecipe, FontDataRecipe):
+    """`PairedRecipe` plus the choice of fonts (`FontDataRecipe`) for the `fonts` data.
+
+    Example:
+
+    ```python
+    recipe = kgan.tasks.get("pix2pix").recipe("pix2pix-fonts", epochs=2)
+    mine = kgan.tasks.get("pix2pix").recipe(target_font="DejaVu Sans Mono",
+                                            characters="ABCDEFGHabcdefgh")
+    ```
+    """
+
+    def __post_init__(self):
+        super().__post_init__()
+        self.check_font_options()
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class InpaintRecipe(PairedRecipe):
+    """`PairedRecipe` plus the holes trained on.
 
     Args:
         mask_kind: `"box"`, `"stroke"` or `"mixed"` holes

@@ -325,7 +325,7 @@ class Pix2PixTask(ImageToImageTask):
         return datasets.load_pairs(
             recipe.data, image_size=recipe.image_size, batch_size=recipe.batch_size,
             split=split, seed=seed, steps=recipe.steps_per_epoch if split == "train" else None,
-            channels=recipe.channels, min_size=MIN_SIDE)
+            channels=recipe.channels, min_size=MIN_SIDE, **recipe.font_options())
 
 
 class InpaintTask(Pix2PixTask):
