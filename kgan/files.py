@@ -21,7 +21,8 @@ import os
 import uuid
 import zipfile
 
-__all__ = ["atomic_write", "atomic_write_bytes", "write_json", "write_npz", "write_text"]
+__all__ = ["atomic_write", "atomic_write_bytes", "read_json", "write_json", "write_npz",
+           "write_text"]
 
 
 def atomic_write(path, write):
@@ -86,6 +87,17 @@ def _plain(value):
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value
+
+
+def read_json(path):
+    """The JSON object in `path`, or `{}` where there is none (no file, not JSON, not an
+    object): what a file that `write_json` merges into starts from."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def write_json(data, path):

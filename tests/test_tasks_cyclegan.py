@@ -214,6 +214,8 @@ def test_folders_without_targets_show_the_round_trip(tmp_path):
     samples.set_model(gan)
     samples.on_train_begin()
     samples.on_epoch_end(0)
+    with pytest.raises(ValueError, match="have no true translation to score against"):
+        task.evaluate(gan, str(tmp_path / "run"), {**recipe.options(), "recipe": "custom"})
     grid = np.asarray(Image.open(tmp_path / "run" / "samples" / "epoch_0001.png"))
     assert grid.shape[:2] == (2 * 18 + 2, 3 * 18 + 2)
     source = samples.source[:1]
@@ -222,7 +224,7 @@ def test_folders_without_targets_show_the_round_trip(tmp_path):
                                   kgan.images.to_uint8(cycled)[0].squeeze())
 
 
-def test_the_font_options_choose_both_domains():
+def test_the_font_options_choose_both_domains(tmp_path):
     task = kgan.tasks.get("cyclegan")
     fonts = dict(target_font="DejaVu Sans Mono", source_fonts="DejaVu Serif,cmr10",
                  characters="ABCDEFGHIJKL")
@@ -231,6 +233,11 @@ def test_the_font_options_choose_both_domains():
     truth = kgan.datasets.pairs.font_pairs("test", 16, **fonts)
     np.testing.assert_array_equal(a, truth.source)
     np.testing.assert_array_equal(b, truth.target)  # the held-out D and J in the target font
+    # kgan evaluate scores the A -> B translation of the held-out pairs against the truth.
+    gan = tiny_gan()
+    result = task.evaluate(gan, str(tmp_path), {**recipe.options(), "recipe": "custom"})
+    output = task.translate_batch(gan, truth.source)
+    assert result["output"]["l1"] == pytest.approx(np.abs(output - truth.target).mean(), abs=1e-5)
     train_a, train_b = next(iter(task.dataset(recipe, 0)))
     assert train_a.shape == train_b.shape == (4, 16, 16, 1)
     with pytest.raises(ValueError, match="`characters` applies only to `data`='fonts'"):

@@ -79,6 +79,39 @@ def test_sample_writes_held_out_inputs_outputs_and_targets(pix2pix_run, tmp_path
     assert arrays["output"].dtype == np.uint8
 
 
+def test_evaluate_scores_the_translation_of_every_held_out_input(pix2pix_run):
+    result = check(kgan_command(None, ["evaluate", pix2pix_run]))
+    written = json.loads((pix2pix_run / "metrics.json").read_text())["held_out"]
+    task = kgan.tasks.get("pix2pix")
+    source, target = task.held_out(task.recipe(image_size=16, channels=1), None)
+    output = task.translate_batch(saving.load_model(pix2pix_run / "gan.keras"), source)
+    assert written["n"] == len(source) == 210 and written["data"] == "fonts"
+    assert "210 held-out pairs of fonts" in result.stdout
+    assert written["output"]["l1"] == pytest.approx(np.abs(output - target).mean(), abs=1e-5)
+    assert written["output"]["ssim"] == pytest.approx(kgan.metrics.ssim(output, target))
+    assert written["input"]["l1"] == pytest.approx(np.abs(source - target).mean(), abs=1e-6)
+    assert written["input"]["psnr"] == pytest.approx(kgan.metrics.psnr(source, target))
+    refused = kgan_command(None, ["evaluate", pix2pix_run, "--n", 5])
+    assert refused.returncode == 2 and "--n does not apply" in refused.stderr
+
+
+def test_inpainting_is_also_scored_inside_the_holes(tmp_path):
+    task = kgan.tasks.get("inpaint")
+    gan = task.build(image_size=16, filters=4, channels=1, seed=0)
+    result = task.evaluate(gan, str(tmp_path), {})
+    source, target = task.held_out(task.run_recipe(gan, {}), None)
+    holes = source[..., -1:] > 0.5
+    output = task.translate_batch(gan, source)
+    assert result["output"]["hole_l1"] == pytest.approx(np.abs(output - target)[holes].mean(),
+                                                        abs=1e-5)
+    # Outside the holes the output is the image itself: all of L1 comes from the holes.
+    assert result["output"]["l1"] == pytest.approx(
+        np.abs(output - target)[holes].sum() / target.size, abs=1e-5)
+    # The input row leaves the holes mid-grey.
+    assert result["input"]["hole_l1"] == pytest.approx(np.abs(target)[holes].mean(), abs=1e-5)
+    assert json.loads((tmp_path / "metrics.json").read_text())["held_out"]["n"] == len(source)
+
+
 def test_the_inpainting_export_takes_images_and_masks(tmp_path):
     task = kgan.tasks.get("inpaint")
     gan = task.build(image_size=16, filters=4, channels=1, seed=0)
@@ -169,6 +202,8 @@ def test_recipes_and_the_train_help():
     (["--task", "pix2pix", "--image-size", "8"], "--image-size must be 16 to 256"),
     (["--task", "pix2pix", "--channels", "2"], "--channels must be 1, 3"),
     (["--task", "pix2pix", "--data", "PAIRS"], "partner"),
+    (["--task", "inpaint", "--latent-dim", "64"], "--latent-dim applies to --model"),
+    (["--task", "cyclegan", "--latent-dim", "64"], "not to the cyclegan task"),
     (["--task", "pix2pix", "--target-font", "No Such Font"],
      "--target-font: no font named 'No Such Font'"),
     (["--task", "pix2pix", "--source-fonts", "cmr10", "--characters", "ABCD\u03a9"],

@@ -89,6 +89,26 @@ def test_sample_writes_held_out_crops_and_their_upscaling(full_run, tmp_path):
     assert arrays["sr"].shape == arrays["hr"].shape == (3, 16, 16, 3)
 
 
+def test_evaluate_scores_the_held_out_photos_against_bicubic(full_run):
+    from kgan.tasks.super_resolution.upscale import upscale_image
+
+    result = check(kgan_command(None, ["evaluate", full_run]))
+    assert "the 3 held-out photos at 4x" in result.stdout
+    written = json.loads((full_run / "metrics.json").read_text())["held_out"]
+    assert set(written) == {"data", "n", "output", "psnr model", "bicubic"}
+    model = saving.load_model(full_run / "gan.keras")
+    psnrs, bicubic = [], []
+    for _, image in kgan.datasets.photos.held_out_images():
+        hr = image[:image.shape[0] // 4 * 4, :image.shape[1] // 4 * 4]
+        lr = kgan.datasets.photos.downscale(hr, 4)
+        psnrs.append(kgan.metrics.psnr(upscale_image(model, lr), hr, on="y", crop_border=4))
+        bicubic.append(kgan.metrics.psnr(kgan.datasets.photos.bicubic_upscale(lr, 4), hr,
+                                         on="y", crop_border=4))
+    assert written["output"]["psnr"] == pytest.approx(np.mean(psnrs), abs=1e-4)
+    assert written["bicubic"]["psnr"] == pytest.approx(np.mean(bicubic), abs=1e-4)
+    assert written["bicubic"]["psnr"] > 20  # real photos, not noise
+
+
 def test_the_explore_page_upscales_with_the_export(full_run):
     from kgan.tasks.super_resolution import explore
 
@@ -117,6 +137,10 @@ def test_recipes():
     (["--recipe", "dcgan-mnist"], "--task 'super-resolution' disagrees with --recipe"),
     (["--model", "dcgan"], "--task 'super-resolution' disagrees with --model 'dcgan'"),
     (["--perceptual-weights", "no/vgg19.h5"], "--perceptual-weights: no such file 'no/vgg19.h5'"),
+    # Options of other tasks are refused, not ignored: the crops' size is --hr-size.
+    (["--image-size", "64"], "--image-size applies to --model dcgan or cgan or pix2pix or "
+                             "resnet_generator only"),
+    (["--latent-dim", "64"], "not to the super-resolution task"),
 ])
 def test_bad_train_options_are_refused_before_anything_is_written(tmp_path, args, message):
     result = kgan_command(None, ["train", "--task", "super-resolution", *args,

@@ -8,7 +8,6 @@ flags were given (a resumed run takes the others from its `run.json`).
 """
 
 import argparse
-import dataclasses
 
 from kgan import tasks
 from kgan.export import formats
@@ -205,12 +204,12 @@ def given_recipe_options(args):
 
 def check_recipe_options(task, given, flags=None):
     """Raises `ValueError` for a given flag that `task`'s recipes do not have."""
-    fields = {f.name for f in dataclasses.fields(task.recipe_class)}
+    fields = {f.name for f in task.recipe_class.flag_fields()}
     flags = flags or recipe_flags()
     for dest in given:
         if dest not in fields:
             owners = flags[dest][1]
-            models = [m for t in owners for m in t.networks]
+            models = list(dict.fromkeys(m for t in owners for m in t.networks))
             raise ValueError(
                 f"{flag_name(dest)} applies to --model {' or '.join(models)} only "
                 f"({', '.join(t.name for t in owners)}), not to the {task.name} task."

@@ -7,7 +7,6 @@ itself.
 """
 
 import dataclasses
-import json
 import os
 from typing import Optional
 
@@ -85,14 +84,6 @@ def to_uint8_graph(images_tensor):
     scaled = tf.round((images_tensor + 1.0) * 127.5)
     scaled = tf.where(tf.math.is_nan(scaled), tf.zeros_like(scaled), scaled)
     return tf.cast(tf.clip_by_value(scaled, 0.0, 255.0), tf.uint8)
-
-
-def _read_json(path):
-    try:
-        with open(path) as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return {}
 
 
 class ImageTask(Task):
@@ -225,7 +216,7 @@ class ImageTask(Task):
         print(result.format_table())
         path = os.path.join(run_dir, "metrics.json")
         # One entry per feature extractor, so domain and Inception results live side by side.
-        written = _read_json(path)
+        written = files.read_json(path)
         entry = result.to_dict()
         entry["data"] = data
         written[extractor.name] = entry

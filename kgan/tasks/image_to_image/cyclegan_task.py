@@ -187,6 +187,12 @@ class CycleGANTask(ImageToImageTask):
         """Whether the held-out images of `recipe.data` come with their true translation."""
         return recipe.data in PAIRED_TEST_DATA
 
+    def check_targets(self, recipe):
+        if not self.has_targets(recipe):
+            raise ValueError(f"the held-out images of `data`={recipe.data!r} have no true "
+                             "translation to score against (only the fonts data has); kgan "
+                             "sample writes held-out inputs and their translation.")
+
     def callbacks(self, model, recipe, out, seed):
         if self.has_targets(recipe):
             return super().callbacks(model, recipe, out, seed)

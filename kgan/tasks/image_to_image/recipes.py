@@ -53,6 +53,7 @@ class ImageToImageRecipe(ImageRecipe):
         steps_per_epoch: batches per epoch.
     """
 
+    latent_dim: int = option(32, "", flag=False, check=check_int)  # the source is the input
     image_size: int = option(32, "side of the square training images", parse=parse_positive_int,
                              check=check_int)
     channels: Optional[int] = option(None, "image channels, 1 or 3", parse=parse_positive_int,

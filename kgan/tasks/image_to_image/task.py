@@ -16,7 +16,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from kgan import datasets, export, files, images, networks
+from kgan import datasets, export, files, images, metrics, networks
 from kgan.networks.pix2pix import MIN_SIDE
 from kgan.tasks.base import TaskData
 from kgan.tasks.image_to_image import translate
@@ -72,7 +72,9 @@ class ImageToImageTask(ImageTask):
                    "translation and the targets")
     sample_arguments = ()
     evaluate_arguments = ()
-    evaluate_description = ""
+    evaluate_description = (
+        "L1, PSNR and SSIM of the translation of every held-out input against its target, "
+        "beside the input itself.")
     deterministic = True
 
     # --------------------------------------------------------- translation
@@ -149,11 +151,13 @@ class ImageToImageTask(ImageTask):
 
     def held_out(self, recipe, n, seed=None):
         """`n` held-out `(source, target)` float32 arrays: spread evenly over the fixed
-        held-out set, in its order (all of it when it has no more than `n`), or with
+        held-out set, in its order (all of it when it has no more than `n`, or `n` is None), or with
         `seed` a random choice of them."""
         batches = self.dataset(recipe, 0, split="test")
         source, target = (np.concatenate(part) for part in zip(
             *((np.asarray(a), np.asarray(b)) for a, b, *_ in batches)))
+        if n is None:
+            return source, target
         if seed is not None:
             pick = np.random.default_rng(seed).choice(len(source), n, replace=n > len(source))
         elif n >= len(source):
@@ -241,9 +245,45 @@ class ImageToImageTask(ImageTask):
         return out, (f"Wrote {n} held-out inputs {tuple(source.shape[1:])}, their translation "
                      f"and targets to {out}")
 
+    # ---------------------------------------------------------- kgan evaluate
+
+    def scores(self, output, target, source):
+        """`{"l1": ..., "psnr": ..., "ssim": ...}` of `output` against `target` (float
+        `[n, H, W, C]` in [-1, 1]): the mean absolute difference of the pixels in [-1, 1],
+        and `kgan.metrics.psnr` / `ssim` of the images as uint8."""
+        return {"l1": float(np.abs(output - target).mean()),
+                "psnr": float(metrics.psnr(output, target)),
+                "ssim": float(metrics.ssim(output, target))}
+
     def evaluate(self, model, run_dir, info, **options):
-        raise ValueError(f"kgan evaluate does not measure runs of the {self.name} task; "
-                         "kgan sample writes held-out inputs, their translation and the targets.")
+        """Translates every held-out input (`held_out`; the EMA generator, deterministic)
+        and scores the outputs against the targets with `scores`, beside the input shown
+        as its own output (what a generator that copies its input would score); prints
+        the table and writes it to `metrics.json["held_out"]`."""
+        recipe = self.run_recipe(model, info)
+        self.check_targets(recipe)
+        source, target = self.held_out(recipe, None)
+        rows = {"output": np.clip(self.translate_batch(model, source), -1.0, 1.0)}
+        shown = self.shown_source(source)
+        if shown.shape == target.shape:
+            rows["input"] = shown
+        result = {name: self.scores(images_, target, source) for name, images_ in rows.items()}
+        columns = list(result["output"])
+        print(f"kgan evaluate {run_dir}: {len(source)} held-out pairs of {recipe.data} "
+              f"{tuple(target.shape[1:])}")
+        print(f"{'':<8}" + "".join(f"{c:>10}" for c in columns))
+        for name, row in result.items():
+            print(f"{name:<8}" + "".join(f"{row[c]:>10.4f}" for c in columns))
+        path = os.path.join(run_dir, "metrics.json")
+        written = files.read_json(path)
+        written["held_out"] = {"data": recipe.data, "n": int(len(source)), **result}
+        files.write_json(written, path)
+        print(f"Wrote {path}")
+        return result
+
+    def check_targets(self, recipe):
+        """Raises `ValueError` where the held-out inputs of `recipe.data` have no target."""
+        return None
 
     def explore_app(self, run_dir, info):
         from kgan.tasks.image_to_image import explore
@@ -379,6 +419,14 @@ class InpaintTask(Pix2PixTask):
     def shown_source(self, source):
         """The masked image, without its mask channel (the hole shows mid-grey)."""
         return source[..., :-1]
+
+    def scores(self, output, target, source):
+        """`ImageToImageTask.scores` plus `hole_l1`: the mean absolute difference inside
+        the holes only (the mask channel of `source`, 1 = hole), where the filling is."""
+        holes = np.broadcast_to(source[..., -1:] > 0.5, target.shape)
+        difference = np.abs(output - target)[holes]
+        return {**super().scores(output, target, source),
+                "hole_l1": float(difference.mean()) if difference.size else 0.0}
 
     def translate_function(self, model, direction=None):
         """As the base's, on masked inputs `[b, H, W, C + 1]`; the output keeps the input's

@@ -57,6 +57,10 @@ class SuperResolutionRecipe(ImageRecipe):
     ```
     """
 
+    # The generator's input is the low-resolution image (no noise), and the crops' size is
+    # `hr_size`: no flags for these two.
+    latent_dim: int = option(32, "", flag=False, check=check_int)
+    image_size: Optional[int] = option(None, "", flag=False, check=optional(check_int))
     scale: int = option(4, "upscaling factor: 2, 3 or 4", parse=_parse_scale, check=check_scale)
     hr_size: int = option(64, "side of the high-resolution training crops",
                           parse=parse_positive_int, check=check_int)
