@@ -112,6 +112,31 @@ def test_inpainting_is_also_scored_inside_the_holes(tmp_path):
     assert json.loads((tmp_path / "metrics.json").read_text())["held_out"]["n"] == len(source)
 
 
+@pytest.mark.parametrize("name, options", [("pix2pix", {}), ("inpaint", {}),
+                                           ("cyclegan", {"blocks": 1})])
+def test_the_litert_export_serves_the_training_size_like_the_saved_model(name, options,
+                                                                         tmp_path):
+    from ai_edge_litert.interpreter import Interpreter
+
+    task = kgan.tasks.get(name)
+    gan = task.build(image_size=16, filters=4, channels=1, seed=0, **options)
+    task.export(gan, str(tmp_path / "saved_model"))
+    task.export_format(gan, str(tmp_path / "litert"), format="litert")
+    described = json.loads((tmp_path / "litert" / "signature.json").read_text())
+    assert all(spec["shape"] == [None, 16, 16, 1] for spec in described["inputs"])
+    rng = np.random.default_rng(0)
+    inputs = {spec["name"]: rng.integers(0, 256 if spec["name"] == "images" else 2,
+                                         (3, 16, 16, 1), dtype=np.uint8)
+              for spec in described["inputs"]}
+    runner = Interpreter(model_path=str(tmp_path / "litert" / "model.tflite")) \
+        .get_signature_runner("serving_default")
+    served = runner(**inputs)["images"]
+    saved = tf.saved_model.load(str(tmp_path / "saved_model")).signatures["serving_default"]
+    expected = saved(**{k: tf.constant(v) for k, v in inputs.items()})["images"].numpy()
+    assert served.shape == (3, 16, 16, 1)
+    assert np.abs(served.astype(int) - expected.astype(int)).max() <= 1
+
+
 def test_the_inpainting_export_takes_images_and_masks(tmp_path):
     task = kgan.tasks.get("inpaint")
     gan = task.build(image_size=16, filters=4, channels=1, seed=0)

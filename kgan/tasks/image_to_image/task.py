@@ -207,6 +207,23 @@ class ImageToImageTask(ImageTask):
         archive.add_endpoint(export.SERVING_SIGNATURE, serve, input_signature=signature)
         return export.write_archive(archive, path, overwrite=overwrite)
 
+    def export_format(self, model, path, format="saved_model", overwrite=False, **options):
+        """As `Task.export_format`; the LiteRT file takes images of the training size only
+        (`[batch, image_size, image_size, C]`): under a dynamic height and width the
+        U-Net's nearest-neighbour upsampling loses the channel count that LiteRT's built-in
+        convolution needs. The SavedModel and ONNX exports take any size."""
+        from kgan.export import formats
+
+        if format != formats.LITERT:
+            return super().export_format(model, path, format=format, overwrite=overwrite,
+                                         **options)
+        formats.check_request(format, path, overwrite)
+        function, signature = self.serving(model, **options)
+        side = model.image_size
+        fixed = [tf.TensorSpec([None, side, side, *spec.shape[3:]], spec.dtype, name=spec.name)
+                 for spec in signature]
+        return formats.export_serving(function, fixed, path, format=format, overwrite=overwrite)
+
     def export_summary(self, model):
         generator = self.translation_generator(model)
         return (f"serving_default: images uint8 [batch, H, W, {_channels(generator, 0)}] -> "
@@ -456,7 +473,8 @@ class InpaintTask(Pix2PixTask):
 
         def serve(images, masks):
             image = tf.cast(images, tf.float32) / 127.5 - 1.0
-            source = masks_lib.masked_input(image, tf.cast(masks > 0, tf.float32))
+            holes = tf.minimum(tf.cast(masks, tf.float32), 1.0)  # 0 keeps, any other value: hole
+            source = masks_lib.masked_input(image, holes)
             filled = keep_known_pixels(source, padded_call(generator, source))
             return {"images": to_uint8_graph(filled)}
 
