@@ -104,16 +104,13 @@ class TextGAN(GAN):
             g_optimizer = keras.optimizers.Adam(1e-4, clipnorm=5.0)
         if d_optimizer is None:
             d_optimizer = keras.optimizers.Adam(1e-4, clipnorm=5.0)
-        name = loss.strip().lower() if isinstance(loss, str) else None
-        pair = losses_lib.RELATIVISTIC_LOSSES.get(name, loss)
+        pair, name = losses_lib.relativistic_pair(loss)
         super().compile(g_optimizer=g_optimizer, d_optimizer=d_optimizer, loss=pair, **kwargs)
-        self.adversarial_loss = name if name in losses_lib.RELATIVISTIC_LOSSES else loss
+        self.adversarial_loss = name
 
     @property
     def relativistic(self):
-        return self.generator_loss_fn in {
-            g for g, _ in losses_lib.RELATIVISTIC_LOSSES.values()
-        }
+        return losses_lib.is_relativistic(self.generator_loss_fn)
 
     # ------------------------------------------------------------ hooks
 
