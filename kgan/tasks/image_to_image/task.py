@@ -151,8 +151,8 @@ class ImageToImageTask(ImageTask):
 
     def held_out(self, recipe, n, seed=None):
         """`n` held-out `(source, target)` float32 arrays: spread evenly over the fixed
-        held-out set, in its order (all of it when it has no more than `n`, or `n` is None), or with
-        `seed` a random choice of them."""
+        held-out set, in its order (all of it when `n` is None or at least its size), or
+        with `seed` a random choice of them."""
         batches = self.dataset(recipe, 0, split="test")
         source, target = (np.concatenate(part) for part in zip(
             *((np.asarray(a), np.asarray(b)) for a, b, *_ in batches)))
@@ -284,7 +284,7 @@ class ImageToImageTask(ImageTask):
         shown = self.shown_source(source)
         if shown.shape == target.shape:
             rows["input"] = shown
-        result = {name: self.scores(images_, target, source) for name, images_ in rows.items()}
+        result = {name: self.scores(outputs, target, source) for name, outputs in rows.items()}
         columns = list(result["output"])
         print(f"kgan evaluate {run_dir}: {len(source)} held-out pairs of {recipe.data} "
               f"{tuple(target.shape[1:])}")
