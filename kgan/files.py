@@ -21,8 +21,8 @@ import os
 import uuid
 import zipfile
 
-__all__ = ["atomic_write", "atomic_write_bytes", "read_json", "write_json", "write_npz",
-           "write_text"]
+__all__ = ["atomic_write", "atomic_write_bytes", "read_json", "update_json", "write_json",
+           "write_npz", "write_text"]
 
 
 def atomic_write(path, write):
@@ -91,13 +91,19 @@ def _plain(value):
 
 def read_json(path):
     """The JSON object in `path`, or `{}` where there is none (no file, not JSON, not an
-    object): what a file that `write_json` merges into starts from."""
+    object)."""
     try:
         with open(path, encoding="utf-8") as f:
             data = json.load(f)
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def update_json(path, key, value):
+    """Sets `key` to `value` in the JSON object in `path` (`read_json`; the other keys are
+    kept) and writes it back with `write_json`; returns `path`."""
+    return write_json({**read_json(path), key: value}, path)
 
 
 def write_json(data, path):

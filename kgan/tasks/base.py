@@ -423,8 +423,14 @@ class Task:
                 f"`format`={format!r}: the {self.name} task has no serving function "
                 "(Task.serving), which ONNX and LiteRT exports convert; export it with "
                 "format='saved_model'.") from None
+        signature = self.converted_signature(model, signature, format)
         return formats.export_serving(function, signature, path, format=format,
                                       overwrite=overwrite)
+
+    def converted_signature(self, model, signature, format):
+        """The input signature `format` (`"onnx"` or `"litert"`) converts `serving`'s
+        function at: `signature` itself unless a task's networks need shapes fixed there."""
+        return signature
 
     def export_summary(self, model):
         """One line saying what the export's `serving_default` maps."""

@@ -214,12 +214,8 @@ class ImageTask(Task):
             kid_subset_size=options["kid_subset_size"], seed=options["seed"])
         print(f"kgan evaluate {run_dir} (data: {data})")
         print(result.format_table())
-        path = os.path.join(run_dir, "metrics.json")
         # One entry per feature extractor, so domain and Inception results live side by side.
-        written = files.read_json(path)
-        entry = result.to_dict()
-        entry["data"] = data
-        written[extractor.name] = entry
-        files.write_json(written, path)
+        path = files.update_json(os.path.join(run_dir, "metrics.json"), extractor.name,
+                                 {**result.to_dict(), "data": data})
         print(f"Wrote {path}")
         return result

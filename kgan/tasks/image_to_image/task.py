@@ -207,22 +207,18 @@ class ImageToImageTask(ImageTask):
         archive.add_endpoint(export.SERVING_SIGNATURE, serve, input_signature=signature)
         return export.write_archive(archive, path, overwrite=overwrite)
 
-    def export_format(self, model, path, format="saved_model", overwrite=False, **options):
-        """As `Task.export_format`; the LiteRT file takes images of the training size only
-        (`[batch, image_size, image_size, C]`): under a dynamic height and width the
-        U-Net's nearest-neighbour upsampling loses the channel count that LiteRT's built-in
-        convolution needs. The SavedModel and ONNX exports take any size."""
+    def converted_signature(self, model, signature, format):
+        """`signature` with the training size for LiteRT (`[batch, image_size, image_size,
+        C]`): under a dynamic height and width the U-Net's nearest-neighbour upsampling
+        loses the channel count that LiteRT's built-in convolution needs. The SavedModel
+        and ONNX exports take any size."""
         from kgan.export import formats
 
         if format != formats.LITERT:
-            return super().export_format(model, path, format=format, overwrite=overwrite,
-                                         **options)
-        formats.check_request(format, path, overwrite)
-        function, signature = self.serving(model, **options)
+            return signature
         side = model.image_size
-        fixed = [tf.TensorSpec([None, side, side, *spec.shape[3:]], spec.dtype, name=spec.name)
-                 for spec in signature]
-        return formats.export_serving(function, fixed, path, format=format, overwrite=overwrite)
+        return [tf.TensorSpec([None, side, side, *spec.shape[3:]], spec.dtype, name=spec.name)
+                for spec in signature]
 
     def export_summary(self, model):
         generator = self.translation_generator(model)
@@ -291,10 +287,8 @@ class ImageToImageTask(ImageTask):
         print(f"{'':<8}" + "".join(f"{c:>10}" for c in columns))
         for name, row in result.items():
             print(f"{name:<8}" + "".join(f"{row[c]:>10.4f}" for c in columns))
-        path = os.path.join(run_dir, "metrics.json")
-        written = files.read_json(path)
-        written["held_out"] = {"data": recipe.data, "n": int(len(source)), **result}
-        files.write_json(written, path)
+        path = files.update_json(os.path.join(run_dir, "metrics.json"), "held_out",
+                                 {"data": recipe.data, "n": int(len(source)), **result})
         print(f"Wrote {path}")
         return result
 

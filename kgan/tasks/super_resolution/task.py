@@ -272,9 +272,7 @@ class SuperResolutionTask(ImageTask):
         print(f"{'':<12}{'psnr (Y)':>10}{'ssim (Y)':>10}{'sharpness':>11}")
         for name, row in result.items():
             print(f"{name:<12}{row['psnr']:>10.3f}{row['ssim']:>10.4f}{row['sharpness']:>11.3f}")
-        path = os.path.join(run_dir, "metrics.json")
-        written = files.read_json(path)
-        written["held_out"] = {"data": "the held-out photos", "n": len(held_out), **result}
-        files.write_json(written, path)
+        path = files.update_json(os.path.join(run_dir, "metrics.json"), "held_out",
+                                 {"data": "the held-out photos", "n": len(held_out), **result})
         print(f"Wrote {path}")
         return result
