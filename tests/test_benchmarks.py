@@ -186,7 +186,8 @@ def test_image_to_image_quick_run_prints_every_row_and_target():
     out = result.stdout
     assert "Model name" in out and "Flags" in out  # lscpu
     for row in ("identity", "L1-only U-Net", "pix2pix", "CycleGAN", "real targets",
-                "inpaint GAN", "kgan Pix2Pix.fit (EMA off)", "hand-written, two tapes"):
+                "inpaint GAN", "kgan Pix2Pix.fit (EMA off)",
+                "kgan train_step, the same loop", "hand-written, two tapes"):
         assert f"\n{row} " in out, row
     assert "held-out characters D J P V b h n t z 5" in out
     assert "of the matmul GFLOP/s" in out

@@ -12,6 +12,7 @@ from kgan import augment as augment_lib
 from kgan import losses as losses_lib
 from kgan.models import step as step_lib
 from kgan.models.step import StepRecord
+from kgan.tfdata import without_autotune_wait
 from kgan.validation import check_bool, check_int, check_non_negative, check_seed, is_int
 
 # Real data may sit this far outside [-1, 1] (resampling round-off) before it is rejected.
@@ -473,7 +474,8 @@ class GAN(keras.Model):
 
         Arrays are checked whole; for a `tf.data.Dataset` the element spec and
         the first batch are checked (finite values in [-1, 1], shape matching
-        the generator's output).
+        the generator's output). Datasets train with tf.data's autotuning off
+        unless their options set it (`kgan.tfdata.without_autotune_wait`).
         """
         if not getattr(self, "compiled", False):
             raise ValueError("Call `GAN.compile()` before `fit()`.")
@@ -481,6 +483,9 @@ class GAN(keras.Model):
         if isinstance(x, tf.data.Dataset):
             # A dataset shuffles itself; Keras warns when asked to shuffle it.
             kwargs.setdefault("shuffle", False)
+        x = without_autotune_wait(x)
+        if "validation_data" in kwargs:
+            kwargs["validation_data"] = without_autotune_wait(kwargs["validation_data"])
         if self.jit_compile and not self.run_eagerly and self.train_function is None:
             self._fall_back_unless_xla_compiles(x, kwargs.get("batch_size"))
         return super().fit(x, *args, **kwargs)

@@ -7,6 +7,7 @@ import numpy as np
 import tensorflow as tf
 
 from kgan.metrics.text import masked_log_prob
+from kgan.tfdata import without_autotune_wait
 from kgan.validation import check_int
 
 __all__ = ["MaximumLikelihood", "fit_mle"]
@@ -73,8 +74,9 @@ def fit_mle(generator, data, epochs=1, steps_per_epoch=None, learning_rate=5e-3,
         best = keras.callbacks.EarlyStopping(monitor="val_nll", mode="min", patience=patience or epochs,
                                              restore_best_weights=True)
         fit_callbacks.insert(0, best)
-    fitted = model.fit(data, epochs=epochs, steps_per_epoch=steps_per_epoch,
-                       validation_data=validation_data, callbacks=fit_callbacks, shuffle=False,
+    fitted = model.fit(without_autotune_wait(data), epochs=epochs,
+                       steps_per_epoch=steps_per_epoch,
+                       validation_data=without_autotune_wait(validation_data), callbacks=fit_callbacks, shuffle=False,
                        verbose=0)
     history = {"nll": fitted.history["nll"], "val_nll": fitted.history.get("val_nll", []),
                "seconds": clock.seconds}
