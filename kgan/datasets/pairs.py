@@ -66,6 +66,8 @@ from kgan.validation import check_seed, is_int
 
 __all__ = [
     "DEFAULT_TARGET_FONT",
+    "FONTS",
+    "FONT_OPTIONS",
     "FontPairs",
     "check_image_size",
     "edge_map",
@@ -85,7 +87,7 @@ SPLITS = ("train", "test")
 _REGULAR_STYLES = ("regular", "book", "roman", "normal", "medium")
 _FONT_EXTENSIONS = (".ttf", ".otf", ".ttc")
 _TEST_EVERY = 10  # folders and digits without a split: every tenth is held out
-_FONT_OPTIONS = ("source_fonts", "target_font", "characters", "held_out_characters",
+FONT_OPTIONS = ("source_fonts", "target_font", "characters", "held_out_characters",
                  "held_out_fonts")
 
 
@@ -755,7 +757,7 @@ def load_pairs(name_or_path, *, image_size, batch_size, split="train", seed=None
     seed = _check_common(image_size, batch_size, split, seed, steps, channels)
     size = DEFAULT_IMAGE_SIZE if image_size is None else image_size
     if isinstance(name_or_path, str) and name_or_path == FONTS:
-        _check_options(options, _FONT_OPTIONS, "'fonts'")
+        _check_options(options, FONT_OPTIONS, "'fonts'")
         if min_size is not None:
             check_image_size(size, min_size)
         pairs = font_pairs(split, size, **options)
@@ -891,7 +893,7 @@ def load_unpaired(name_or_path, *, image_size, batch_size, split="train", seed=N
     seed = _check_common(image_size, batch_size, split, seed, steps, channels)
     size = DEFAULT_IMAGE_SIZE if image_size is None else image_size
     if isinstance(name_or_path, str) and name_or_path == FONTS:
-        _check_options(options, _FONT_OPTIONS, "'fonts'")
+        _check_options(options, FONT_OPTIONS, "'fonts'")
         if min_size is not None:
             check_image_size(size, min_size)
         pairs = font_pairs(split, size, **options)

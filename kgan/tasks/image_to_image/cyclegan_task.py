@@ -31,7 +31,7 @@ MAX_SIDE = 256
 # The export's signature for the second direction.
 INVERSE_SIGNATURE = {"a2b": "b_to_a", "b2a": "a_to_b"}
 # Data whose test split holds the true pairs (so the sample grids show a target).
-PAIRED_TEST_DATA = ("fonts",)
+PAIRED_TEST_DATA = (datasets.pairs.FONTS,)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

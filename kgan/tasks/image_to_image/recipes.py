@@ -3,6 +3,7 @@
 import dataclasses
 from typing import Optional
 
+from kgan.datasets.pairs import FONT_OPTIONS, FONTS
 from kgan.networks.pix2pix import MAX_SIDE, MIN_SIDE
 from kgan.tasks.base import option, optional
 from kgan.tasks.images import ImageRecipe
@@ -15,7 +16,6 @@ __all__ = ["FontDataRecipe", "INPAINT_DIGITS", "ImageToImageRecipe", "InpaintRec
            "PIX2PIX_FONTS", "PIX2PIX_SKETCH", "PairedRecipe", "Pix2PixRecipe"]
 
 MASK_KINDS = ("box", "stroke", "mixed")
-FONT_DATA = "fonts"
 
 
 def _check_channels(value, name):
@@ -35,6 +35,13 @@ def _check_font_text(value, name):
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"`{name}` must be a non-empty string or None; got {value!r}.")
     return value
+
+
+def _font_option(help):
+    """A `FontDataRecipe` field: a string or `None` (the data's default), a flag only for
+    `--data fonts`."""
+    return option(None, f"--data fonts: {help}", check=optional(_check_font_text),
+                  absent=None, defaults=False)
 
 
 def _check_mask_kind(value, name):
@@ -82,36 +89,30 @@ class FontDataRecipe:
             split (`None`: none).
     """
 
-    source_fonts: Optional[str] = option(
-        None, "--data fonts: the source fonts, comma-separated names, file names or "
-              ".ttf/.otf paths (default: matplotlib's fonts)",
-        check=optional(_check_font_text), absent=None, defaults=False)
-    target_font: Optional[str] = option(
-        None, "--data fonts: the target font, a name, file name or .ttf/.otf path (default: "
-              "DejaVu Serif Bold Italic)", check=optional(_check_font_text), absent=None,
-        defaults=False)
-    characters: Optional[str] = option(
-        None, "--data fonts: the characters drawn, e.g. ABCabc123 (default: A-Z a-z 0-9)",
-        check=optional(_check_font_text), absent=None, defaults=False)
-    held_out_characters: Optional[str] = option(
-        None, "--data fonts: the characters only the held-out split draws (default: every "
-              "sixth from the fourth)", check=optional(_check_font_text), absent=None,
-        defaults=False)
-    held_out_fonts: Optional[str] = option(
-        None, "--data fonts: comma-separated source fonts only the held-out split draws",
-        check=optional(_check_font_text), absent=None, defaults=False)
+    source_fonts: Optional[str] = _font_option(
+        "the source fonts, comma-separated names, file names or .ttf/.otf paths (default: "
+        "matplotlib's fonts)")
+    target_font: Optional[str] = _font_option(
+        "the target font, a name, file name or .ttf/.otf path (default: DejaVu Serif Bold "
+        "Italic)")
+    characters: Optional[str] = _font_option(
+        "the characters drawn, e.g. ABCabc123 (default: A-Z a-z 0-9)")
+    held_out_characters: Optional[str] = _font_option(
+        "the characters only the held-out split draws (default: every sixth from the fourth)")
+    held_out_fonts: Optional[str] = _font_option(
+        "comma-separated source fonts only the held-out split draws")
 
     def font_options(self):
         """The font choices that differ from the data's defaults, as the keyword arguments
         of `kgan.datasets.load_pairs("fonts", ...)`."""
-        names = [f.name for f in dataclasses.fields(FontDataRecipe)]
-        return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
+        return {name: getattr(self, name) for name in FONT_OPTIONS
+                if getattr(self, name) is not None}
 
     def check_font_options(self):
         """Raises `ValueError`, naming the field, for a font choice on other data."""
         given = self.font_options()
-        if given and self.data != FONT_DATA:
-            raise ValueError(f"`{next(iter(given))}` applies only to `data`={FONT_DATA!r}; got "
+        if given and self.data != FONTS:
+            raise ValueError(f"`{next(iter(given))}` applies only to `data`={FONTS!r}; got "
                              f"`data`={self.data!r}.")
 
 
