@@ -190,11 +190,19 @@ def test_image_to_image_quick_run_prints_every_row_and_target():
                 "kgan train_step, the same loop", "hand-written, two tapes"):
         assert f"\n{row} " in out, row
     assert "held-out characters D J P V b h n t z 5" in out
+    # The second fonts table: 4 unseen source fonts x the 52 trained characters.
+    assert ("held-out source fonts DejaVu Sans Oblique, DejaVu Sans Mono, STIXGeneral Bold, "
+            "cmr10, the trained characters (208 pairs" in out)
+    assert out.count("\nreal targets ") == 2
+    for table in ("held-out characters", "held-out fonts", "inpainting and speed"):
+        assert f"\nTargets, {table}" in out, table
     assert "of the matmul GFLOP/s" in out
     # The true targets as outputs: zero L1, SSIM 1 (the classifiers' ceiling row).
     real = out.split("\nreal targets ")[1].split()
     assert float(real[0]) == 0.0 and float(real[2]) == pytest.approx(1.0)
-    heading, _, targets = out.partition("\nTargets (real target glyphs: ")
+    _, _, targets = out.partition("\nTargets, held-out characters (real target glyphs: ")
     assert "% content" in targets.splitlines()[0] and "% style" in targets.splitlines()[0]
-    verdicts = [line.split()[0] for line in targets.splitlines()[1:] if line]
-    assert len(verdicts) == 7 and set(verdicts) <= {"PASS", "MISS"}
+    verdicts = [line.split()[0] for line in targets.splitlines()[1:]
+                if line and not line.startswith("Targets, ")]
+    # 5 for each fonts table (3 pix2pix, 2 CycleGAN), inpainting and speed 1 each.
+    assert len(verdicts) == 12 and set(verdicts) <= {"PASS", "MISS"}
