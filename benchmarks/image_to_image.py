@@ -286,7 +286,7 @@ def font_rows(cfg, seed, font_options=None, select=None):
 
 def font_table(title, test, outputs, seconds, content, style, target_id):
     real_features = content.predict(test.target)[0]
-    rows = {}
+    rows, kept = {}, {}
     print(f"\nFonts, {title} ({len(test.source)} pairs, {len(test.source_fonts)} source "
           f"fonts -> {test.target_font})")
     print(f"{'row':<16}{'L1':>8}{'PSNR':>8}{'SSIM':>8}{'domain FD':>11}{'content':>9}"
@@ -306,6 +306,16 @@ def font_table(title, test, outputs, seconds, content, style, target_id):
         print(f"{name:<16}{row['l1']:>8.4f}{row['psnr']:>8.2f}{row['ssim']:>8.4f}"
               f"{row['fd']:>11.3f}{row['content']:>9.3f}{row['style']:>8.3f}"
               f"{row['seconds']:>9.1f}")
+        if name in ("pix2pix", "CycleGAN"):
+            kept[name] = char_probs.argmax(-1) == test.char_index
+    for name, right in kept.items():
+        print(f"{name} content by source font: " + ", ".join(
+            f"{font} {right[test.font_index == f].mean():.2f}"
+            for f, font in enumerate(test.source_fonts) if (test.font_index == f).any()))
+        by_char = sorted((right[test.char_index == c].mean(), char)
+                         for c, char in enumerate(test.characters) if (test.char_index == c).any())
+        print(f"{name} content, the 8 characters kept least: "
+              + ", ".join(f"{char} {share:.2f}" for share, char in by_char[:8]))
     return rows
 
 
