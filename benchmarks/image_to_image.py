@@ -449,9 +449,9 @@ def speed(cfg, seed):
     time_hand = lambda: time_loop(hand.step)  # noqa: E731
 
     # Trace and warm up with as many steps as are timed (Keras' per-`fit` set-up is then
-    # timed once in each measurement, as a user pays it once per epoch). Then the two steps
-    # take turns, each going first in every other repeat, so that a slower spell of the
-    # machine falls on both.
+    # timed once in each measurement, as a user pays it once per epoch). Then the three take
+    # turns, in reverse order in every other repeat, so that a slower spell of the machine
+    # falls on all of them.
     time_kgan(), time_kgan_step(), time_hand()
     rates = {"kgan": [], "kgan step": [], "hand": []}
     for repeat in range(cfg["speed_repeats"]):

@@ -88,7 +88,7 @@ _REGULAR_STYLES = ("regular", "book", "roman", "normal", "medium")
 _FONT_EXTENSIONS = (".ttf", ".otf", ".ttc")
 _TEST_EVERY = 10  # folders and digits without a split: every tenth is held out
 FONT_OPTIONS = ("source_fonts", "target_font", "characters", "held_out_characters",
-                 "held_out_fonts")
+                "held_out_fonts")
 
 
 # ---------------------------------------------------------------- checks
