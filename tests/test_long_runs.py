@@ -114,3 +114,12 @@ def test_bad_guard_arguments():
         kgan.callbacks.NaNGuard(lr_factor=2.0)
     with pytest.raises(ValueError, match="`max_retries`"):
         kgan.callbacks.NaNGuard(max_retries=-1)
+
+
+def test_backup_counts_steps_run_several_per_execution(tmp_path, seeded):
+    # With `steps_per_execution`, Keras calls `on_train_batch_end` once per
+    # execution, with the index of its last step: the epoch still ran to its end.
+    gan = tiny_gan(compile_kwargs={"steps_per_execution": 2})
+    backup = kgan.callbacks.BackupAndResume(tmp_path)
+    gan.fit(real_images(16), batch_size=4, epochs=2, verbose=0, callbacks=[backup])
+    assert saving.read_training_state(tmp_path)["epoch"] == 2

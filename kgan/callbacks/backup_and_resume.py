@@ -49,7 +49,9 @@ class BackupAndResume(keras.callbacks.Callback):
         self._batches = 0
 
     def on_train_batch_end(self, batch, logs=None):
-        self._batches += 1
+        # `batch` is the index of the last step run: with `steps_per_execution`
+        # Keras calls this once per several steps.
+        self._batches = batch + 1
 
     def on_epoch_end(self, epoch, logs=None):
         steps = (self.params or {}).get("steps")
