@@ -60,7 +60,7 @@ least as fast as the hand-written one.
 Run (alone on the machine: other processes change every timing):
 
     python benchmarks/image_to_image.py              # the recipes' 400 steps per model
-    python benchmarks/image_to_image.py --steps 800
+    python benchmarks/image_to_image.py --steps 1600 # every row trained 4x longer
     python benchmarks/image_to_image.py --speed-only # the speed comparison alone
     python benchmarks/image_to_image.py --fonts-only # the classifiers and the held-out fonts
     python benchmarks/image_to_image.py --quick      # smoke run: tiny models, 2 steps
