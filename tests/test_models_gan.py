@@ -303,6 +303,24 @@ def test_pair_of_kgan_loss_functions_survives_saving(tmp_path):
     assert loaded.discriminator_loss_fn is kgan.losses.least_squares_discriminator_loss
 
 
+def test_saving_keeps_how_the_step_was_compiled(tmp_path):
+    gan = tiny_gan(compile_kwargs={"steps_per_execution": 3, "jit_compile": False,
+                                   "run_eagerly": True})
+    config = json.loads(json.dumps(gan.get_compile_config()))
+    assert (config["steps_per_execution"], config["jit_compile"], config["run_eagerly"]) == \
+        (3, False, True)
+    gan.save(tmp_path / "gan.keras")
+    loaded = keras.models.load_model(tmp_path / "gan.keras")
+    assert loaded.steps_per_execution == 3
+    assert loaded.jit_compile is False and loaded.run_eagerly is True
+    # A file written before these were recorded compiles with Keras' defaults.
+    for key in ("steps_per_execution", "jit_compile", "run_eagerly"):
+        del config[key]
+    older = tiny_gan(compile=False)
+    older.compile_from_config(config)
+    assert older.steps_per_execution == 1 and older.run_eagerly is False
+
+
 # ------------------------------------------------------------------ bad input
 
 

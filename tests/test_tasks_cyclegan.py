@@ -3,6 +3,7 @@ pool, the loss weights, the four optimizers, both export directions."""
 
 import json
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -174,6 +175,17 @@ def test_config_round_trips_through_json():
     again = CycleGAN.from_config(config)
     assert json.dumps(again.get_config(), sort_keys=True) == json.dumps(config, sort_keys=True)
     assert again.get_compile_config() == {}
+
+
+def test_compile_config_keeps_the_four_optimizers_and_the_step_settings():
+    gan = tiny_gan()
+    gan.compile(inverse_g_optimizer=keras.optimizers.RMSprop(3e-4), steps_per_execution=2)
+    config = json.loads(json.dumps(gan.get_compile_config()))
+    again = CycleGAN.from_config(json.loads(json.dumps(gan.get_config())))
+    again.compile_from_config(config)
+    assert isinstance(again.inverse_g_optimizer, keras.optimizers.RMSprop)
+    assert float(again.inverse_g_optimizer.learning_rate) == pytest.approx(3e-4)
+    assert again.steps_per_execution == 2
 
 
 def test_nan_guard_restores_and_slows_all_four_optimizers():

@@ -286,7 +286,22 @@ class GAN(keras.Model):
             "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
             "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
             "loss": loss,
+            **self._trainer_compile_config(),
         }
+
+    # What `keras.Model.compile` took besides the optimizers and the loss.
+    _TRAINER_COMPILE_KEYS = ("run_eagerly", "steps_per_execution", "jit_compile")
+
+    def _trainer_compile_config(self):
+        trainer = getattr(self, "_compile_config", None)
+        if trainer is None:
+            return {}
+        return {key: trainer.config[key] for key in self._TRAINER_COMPILE_KEYS
+                if key in trainer.config}
+
+    def _trainer_compile_kwargs(self, config):
+        # Files saved before these were recorded compile with Keras' defaults.
+        return {key: config[key] for key in self._TRAINER_COMPILE_KEYS if key in config}
 
     def compile_from_config(self, config):
         if isinstance(config["loss"], str):
@@ -297,6 +312,7 @@ class GAN(keras.Model):
             g_optimizer=keras.saving.deserialize_keras_object(config["g_optimizer"]),
             d_optimizer=keras.saving.deserialize_keras_object(config["d_optimizer"]),
             loss=loss,
+            **self._trainer_compile_kwargs(config),
         )
 
     # --------------------------------------------------------------- training

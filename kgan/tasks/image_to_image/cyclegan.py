@@ -348,7 +348,8 @@ class CycleGAN(GAN):
             loss = tuple(keras.saving.deserialize_keras_object(fn) for fn in config["loss"])
         self.compile(**{name: keras.saving.deserialize_keras_object(config[name])
                         for name in ("g_optimizer", "d_optimizer", "inverse_g_optimizer",
-                                     "inverse_d_optimizer")}, loss=loss)
+                                     "inverse_d_optimizer")}, loss=loss,
+                     **self._trainer_compile_kwargs(config))
 
     @property
     def optimizers(self):
