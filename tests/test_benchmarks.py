@@ -125,6 +125,29 @@ def test_time_to_quality_times_each_row_and_seed():
     assert "r1_every=2" in " ".join(medians["lazy"])
 
 
+def test_precision_quick_run_compares_both_policies():
+    result = subprocess.run([sys.executable, "benchmarks/precision.py", "--quick"], cwd=REPO,
+                            capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("  CPU model") for line in lines)
+    gflops = {line.split()[0]: float(line.split()[1]) for line in lines
+              if line.strip().endswith("GFLOP/s") and line.split()[0] in ("float32", "bfloat16")}
+    assert set(gflops) == {"float32", "bfloat16"} and min(gflops.values()) > 0
+    ratio = next(line for line in lines if "bfloat16 / float32:" in line)
+    assert float(ratio.split()[-1].rstrip("x")) == pytest.approx(
+        gflops["bfloat16"] / gflops["float32"], rel=0.02, abs=0.01)
+    row = lines[lines.index(next(line for line in lines if line.startswith(" batch"))) + 1]
+    batch, f32, bf16, speedup, auto = row.split()
+    assert batch == "4" and float(f32) > 0 and float(bf16) > 0
+    assert float(speedup.rstrip("x")) == pytest.approx(float(bf16) / float(f32), rel=0.05,
+                                                       abs=0.01)
+    from kgan import precision
+    assert auto == ("mixed_bfloat16" if precision.bfloat16_hardware() and
+                    float(speedup.rstrip("x")) >= precision.AUTO_MIN_SPEEDUP else "float32")
+
+
 def _super_resolution_benchmark():
     import importlib
 
