@@ -65,10 +65,11 @@ def step_flops(generator, discriminator, batch_size, generator_passes=1):
 # ------------------------------------------------------------ matmul reference
 
 
-def matmul_gflops(size=2048, seconds=1.0):
-    """GFLOP/s of a float32 `size x size` matmul, over about `seconds`."""
-    a = tf.random.normal((size, size), seed=1)
-    b = tf.random.normal((size, size), seed=2)
+def matmul_gflops(size=2048, seconds=1.0, dtype="float32"):
+    """GFLOP/s of a `size x size` matmul in `dtype` (float32 by default), over about
+    `seconds`."""
+    a = tf.cast(tf.random.normal((size, size), seed=1), dtype)
+    b = tf.cast(tf.random.normal((size, size), seed=2), dtype)
     matmul = tf.function(tf.linalg.matmul)
     matmul(a, b).numpy()
     calls, start = 0, time.perf_counter()

@@ -21,7 +21,6 @@ import argparse
 import dataclasses
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -37,19 +36,10 @@ POLICIES = ("float32", "mixed_bfloat16")
 
 def matmul_rates(size, seconds, repeats):
     """Median GFLOP/s of a `size x size` matmul in float32 and in bfloat16, interleaved."""
-    a = tf.random.normal((size, size), seed=1)
-    inputs = {"float32": a, "bfloat16": tf.cast(a, tf.bfloat16)}
-    matmul = tf.function(lambda x: tf.linalg.matmul(x, x))
-    rates = {dtype: [] for dtype in inputs}
-    for x in inputs.values():
-        matmul(x).numpy()
+    rates = {"float32": [], "bfloat16": []}
     for _ in range(repeats):
-        for dtype, x in inputs.items():
-            calls, start = 0, time.perf_counter()
-            while time.perf_counter() - start < seconds:
-                matmul(x).numpy()
-                calls += 1
-            rates[dtype].append(2 * size**3 * calls / (time.perf_counter() - start) / 1e9)
+        for dtype, values in rates.items():
+            values.append(common.matmul_gflops(size, seconds, dtype=dtype))
     return {dtype: statistics.median(values) for dtype, values in rates.items()}
 
 
