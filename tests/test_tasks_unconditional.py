@@ -3,7 +3,9 @@
 import dataclasses
 
 import imageio.v3 as iio
+import keras
 import numpy as np
+import tensorflow as tf
 
 import kgan
 from task_support import run_task_test
@@ -32,3 +34,20 @@ def test_recipes_build_the_networks_and_options_they_name():
                                                                       description="")
     wider = task.build("dcgan-mnist", image_shape=(28, 28, 1), filters=8, ema_decay=0.0)
     assert wider.generator.filters == 8 and wider.ema_generator is None
+
+
+def test_steps_per_execution_runs_the_same_steps():
+    # 7 steps as calls of 3, 3 and 1 steps end where 7 calls of one step end.
+    task = kgan.tasks.get("unconditional")
+    images = np.random.default_rng(0).uniform(-1, 1, (28, 8, 8, 1)).astype("float32")
+    weights = {}
+    for steps in (1, 3):
+        keras.utils.set_random_seed(0)
+        gan = task.build("dcgan-mnist", image_shape=(8, 8, 1), seed=0, filters=2, latent_dim=4,
+                         batch_size=4, r1_every=2, steps_per_execution=steps)
+        assert gan.steps_per_execution == steps
+        gan.fit(tf.data.Dataset.from_tensor_slices(images).batch(4), epochs=1, verbose=0)
+        assert int(gan.d_optimizer.iterations) == 7
+        weights[steps] = [w.numpy() for w in gan.ema_generator.weights]
+    for one, three in zip(weights[1], weights[3], strict=True):
+        np.testing.assert_allclose(three, one, rtol=1e-5, atol=1e-6)

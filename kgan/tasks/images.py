@@ -49,6 +49,9 @@ class ImageRecipe(Recipe):
         precision: `"float32"`, `"mixed_bfloat16"`, or `"auto"`: bfloat16
             where a short measurement on this machine finds it faster
             (`kgan.precision.choose`).
+        steps_per_execution: training steps run by one call of the compiled
+            step (Keras' `steps_per_execution`): the same steps and results,
+            with less time between steps when they are small.
     """
 
     filters: int = option(32, "network width", parse=parse_positive_int, check=check_int)
@@ -67,6 +70,9 @@ class ImageRecipe(Recipe):
                                        "on this machine finds it faster",
                             choices=precision.POLICIES, check=precision.check_precision,
                             absent="float32")
+    steps_per_execution: int = option(
+        1, "training steps per call of the compiled step (same results; less overhead "
+           "between small steps)", parse=parse_positive_int, check=check_int, absent=1)
 
 
 def random_images(shape, seed=0):
@@ -145,7 +151,8 @@ class ImageTask(Task):
 
     @staticmethod
     def compile_arguments(recipe):
-        """`compile` arguments of a recipe: two Adam optimizers and the loss."""
+        """`compile` arguments of a recipe: two Adam optimizers, the loss and
+        `steps_per_execution`."""
         import keras
 
         return {
@@ -154,6 +161,7 @@ class ImageTask(Task):
             "d_optimizer": keras.optimizers.Adam(recipe.d_learning_rate or recipe.learning_rate,
                                                  beta_1=recipe.beta_1),
             "loss": recipe.loss,
+            "steps_per_execution": recipe.steps_per_execution,
         }
 
     def final_artefacts(self, recipe, seed):
