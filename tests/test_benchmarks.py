@@ -229,3 +229,20 @@ def test_image_to_image_quick_run_prints_every_row_and_target():
                 if line and not line.startswith("Targets, ")]
     # 5 for each fonts table (3 pix2pix, 2 CycleGAN), inpainting and speed 1 each.
     assert len(verdicts) == 12 and set(verdicts) <= {"PASS", "MISS"}
+
+
+def test_steps_per_execution_quick_run_compares_each_value():
+    result = subprocess.run([sys.executable, "benchmarks/steps_per_execution.py", "--quick"],
+                            cwd=REPO, capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("  CPU model") for line in lines)
+    rows = [line.split() for line in lines if line.split()[:1] == ["float32"]]
+    assert [(row[1], row[2]) for row in rows] == [("4", "1"), ("4", "2")]
+    for row in rows:
+        steps, images = float(row[3]), float(row[4])
+        assert steps > 0 and images == pytest.approx(4 * steps, abs=1)
+    assert rows[0][5] == "1.00x"
+    assert float(rows[1][5].rstrip("x")) == pytest.approx(float(rows[1][3]) / float(rows[0][3]),
+                                                          rel=0.02, abs=0.01)

@@ -1,6 +1,8 @@
 """The pix2pix and inpaint tasks: run_task_test, the sample grids, the model's hooks, the
 export at sizes it was not trained on, and bad options refused before anything is written."""
 
+import contextlib
+import io
 import json
 
 import numpy as np
@@ -9,6 +11,7 @@ import tensorflow as tf
 from PIL import Image
 
 import kgan
+import kgan.cli
 from kgan import saving
 from kgan.tasks.image_to_image import InpaintingGAN, Pix2Pix
 from task_support import check, kgan_command, run_task_test
@@ -91,8 +94,16 @@ def test_evaluate_scores_the_translation_of_every_held_out_input(pix2pix_run):
     assert written["output"]["ssim"] == pytest.approx(kgan.metrics.ssim(output, target))
     assert written["input"]["l1"] == pytest.approx(np.abs(source - target).mean(), abs=1e-6)
     assert written["input"]["psnr"] == pytest.approx(kgan.metrics.psnr(source, target))
-    refused = kgan_command(None, ["evaluate", pix2pix_run, "--n", 5])
-    assert refused.returncode == 2 and "--n does not apply" in refused.stderr
+    # --n scores that many pairs, spread evenly over the held-out set.
+    five = check(kgan_command(None, ["evaluate", pix2pix_run, "--n", 5]))
+    written = json.loads((pix2pix_run / "metrics.json").read_text())["held_out"]
+    pick = np.round(np.linspace(0, len(source) - 1, 5)).astype(int)
+    assert written["n"] == 5 and "5 held-out pairs of fonts" in five.stdout
+    assert written["output"]["l1"] == pytest.approx(
+        np.abs(output[pick] - target[pick]).mean(), abs=1e-5)
+    with pytest.raises(SystemExit) as refused, contextlib.redirect_stderr(io.StringIO()) as err:
+        kgan.cli.main(["evaluate", str(pix2pix_run), "--n", "0"])
+    assert refused.value.code == 2 and "--n: expected a positive integer" in err.getvalue()
 
 
 def test_inpainting_is_also_scored_inside_the_holes(tmp_path):

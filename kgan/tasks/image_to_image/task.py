@@ -18,7 +18,7 @@ import tensorflow as tf
 
 from kgan import datasets, export, files, images, metrics, networks
 from kgan.networks.pix2pix import MIN_SIDE
-from kgan.tasks.base import TaskData
+from kgan.tasks.base import Argument, TaskData
 from kgan.tasks.image_to_image import translate
 from kgan.tasks.image_to_image.callbacks import TranslationSamples
 from kgan.tasks.image_to_image.model import InpaintingGAN, Pix2Pix, keep_known_pixels
@@ -30,6 +30,7 @@ from kgan.tasks.image_to_image.sizes import (
     generator_multiple, minimum_side, pad_amounts, padded_call,
 )
 from kgan.tasks.images import ImageTask, random_images, to_uint8_graph
+from kgan.validation import parse_positive_int
 
 __all__ = ["ImageToImageTask", "InpaintTask", "Pix2PixTask"]
 
@@ -71,10 +72,13 @@ class ImageToImageTask(ImageTask):
     sample_file = (".npz, keys 'source', 'output', 'target': uint8 held-out inputs, their "
                    "translation and the targets")
     sample_arguments = ()
-    evaluate_arguments = ()
+    evaluate_arguments = (
+        Argument("--n", "held-out pairs to score, spread evenly over the held-out set "
+                        "(default: all)", parse_positive_int),
+    )
     evaluate_description = (
-        "L1, PSNR and SSIM of the translation of every held-out input against its target, "
-        "beside the input itself.")
+        "L1, PSNR and SSIM of the translation of the held-out inputs (all, or --n of them) "
+        "against their targets, beside the input itself.")
     deterministic = True
 
     # --------------------------------------------------------- translation
@@ -269,13 +273,13 @@ class ImageToImageTask(ImageTask):
                 "ssim": float(metrics.ssim(output, target))}
 
     def evaluate(self, model, run_dir, info, **options):
-        """Translates every held-out input (`held_out`; the EMA generator, deterministic)
-        and scores the outputs against the targets with `scores`, beside the input shown
+        """Translates the held-out inputs (`held_out`: all, or `n` spread evenly over
+        them; the EMA generator, deterministic) and scores the outputs against the targets with `scores`, beside the input shown
         as its own output (what a generator that copies its input would score); prints
         the table and writes it to `metrics.json["held_out"]`."""
         recipe = self.run_recipe(model, info)
         self.check_targets(recipe)
-        source, target = self.held_out(recipe, None)
+        source, target = self.held_out(recipe, options.get("n"))
         rows = {"output": np.clip(self.translate_batch(model, source), -1.0, 1.0)}
         shown = self.shown_source(source)
         if shown.shape == target.shape:
