@@ -91,7 +91,9 @@ class Clock(keras.callbacks.Callback):
         self._since = self.start
 
     def on_train_batch_end(self, batch, logs=None):
-        self.images += self.batch_size
+        # With `steps_per_execution` this runs once per several steps: count the
+        # generator's updates, one per step.
+        self.images = int(self.model.g_optimizer.iterations) * self.batch_size
         if self.images < self.next_eval:
             return
         self.train_seconds += time.perf_counter() - self._since
@@ -137,6 +139,8 @@ def main(argv=None):
     parser.add_argument("--every", type=int, default=5000, help="images between evaluations")
     parser.add_argument("--max-images", type=int, default=100000)
     parser.add_argument("--n", type=int, default=5000, help="images per FD side")
+    parser.add_argument("--curves", action="store_true",
+                        help="also print each run's FD at every evaluation")
     args = parser.parse_args(argv)
     rows = args.row or [parse_row(r) for r in ROWS]
 
@@ -170,6 +174,9 @@ def main(argv=None):
             print(f"{name:<20} {seed:>4} {fmt_time(hit3):>14} {fmt_time(hit2):>14} "
                   f"{end_fd:>10.2f} {end_fd / floor:>8.2f} {end_images / end_seconds:>9.0f}",
                   flush=True)
+            if args.curves:
+                print("    FD by thousands of images: " + ", ".join(
+                    f"{images // 1000}k {fd:.2f}" for images, _, fd in clock.points), flush=True)
         summary.append((name, overrides, results))
 
     def median_seconds(hits):

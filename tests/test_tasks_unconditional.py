@@ -1,6 +1,7 @@
 """The unconditional task (kgan/tasks/unconditional/): its recipes and `run_task_test`."""
 
 import dataclasses
+import json
 
 import imageio.v3 as iio
 import keras
@@ -12,10 +13,14 @@ from task_support import run_task_test
 
 
 def test_unconditional_task(tmp_path):
-    full = run_task_test(tmp_path, ["--data", "digits", "--filters", 2, "--latent-dim", 4, "--batch-size", 256])
+    full = run_task_test(tmp_path, ["--data", "digits", "--filters", 2, "--latent-dim", 4, "--batch-size", 256,
+                                    "--steps-per-execution", 2])
     # The resumed run's GIF has every epoch's grid, as the uninterrupted run's.
     for run in (full, tmp_path / "killed"):
         assert len(iio.imread(run / "training.gif", index=None)) == 2
+    # Two steps per call, recorded in run.json and in the saved model's compile config.
+    assert json.loads((full / "run.json").read_text())["steps_per_execution"] == 2
+    assert kgan.saving.load_model(full / "gan.keras").steps_per_execution == 2
 
 
 def test_recipes_build_the_networks_and_options_they_name():

@@ -1,7 +1,8 @@
 """A test hook: `KGAN_TEST_KILL_AT` makes `kgan train` signal itself at a named point.
 
 - `KGAN_TEST_KILL_AT=EPOCH:BATCH`: at the start of batch BATCH (1-based) of
-  epoch EPOCH (1-based, counted over the whole run, resumed or not);
+  epoch EPOCH (1-based, counted over the whole run, resumed or not); with
+  `--steps-per-execution N`, at the start of the call that runs it;
 - `KGAN_TEST_KILL_AT=artefact:NAME`: just before writing the end-of-run
   artefact NAME (`gan.keras`, `saved_model`, `losses.png`, or one of the
   task's own final files).
@@ -35,7 +36,9 @@ class _KillAt(keras.callbacks.Callback):
         self.epoch = epoch + 1
 
     def on_train_batch_begin(self, batch, logs=None):
-        if (self.epoch, batch + 1) == self.at:
+        # With `steps_per_execution` Keras calls this once per several steps, from `batch`.
+        steps = getattr(self.model, "steps_per_execution", 1) or 1
+        if self.epoch == self.at[0] and batch < self.at[1] <= batch + steps:
             _stop()
 
 
