@@ -105,7 +105,14 @@ class EpochTimer(keras.callbacks.Callback):
 
 
 def timed_epoch(model, dataset, steps):
-    """Runs one epoch of `steps` steps; returns its (wall, CPU) seconds."""
+    """Runs one epoch of `steps` steps; returns its (wall, CPU) seconds.
+
+    On endless data `fit` runs whole calls of the model's `steps_per_execution`
+    steps, so `steps` must be a multiple of it."""
+    per_call = getattr(model, "steps_per_execution", 1) or 1
+    if steps % per_call:
+        raise ValueError(f"{steps} steps are not a multiple of the model's "
+                         f"steps_per_execution ({per_call})")
     timer = EpochTimer()
     model.fit(dataset, steps_per_epoch=steps, epochs=1, verbose=0, shuffle=False,
               callbacks=[timer])

@@ -54,7 +54,7 @@ def step_rates(recipe_name, image_size, batch_size, steps, repeats):
     models = {policy: task.build(dataclasses.replace(recipe, precision=policy),
                                  image_shape=shape, seed=0) for policy in POLICIES}
     for model in models.values():
-        common.timed_epoch(model, dataset, 2)   # traces the step
+        common.timed_epoch(model, dataset, recipe.steps_per_execution)   # traces the step
     rates = {policy: [] for policy in POLICIES}
     for _ in range(repeats):
         for policy, model in models.items():
@@ -77,10 +77,15 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="tiny timings: does it run")
     args = parser.parse_args(argv)
     if args.quick:
-        args.batch_sizes, args.steps, args.repeats, args.image_size = [4], 2, 1, 8
+        args.batch_sizes, args.repeats, args.image_size = [4], 1, 8
+        args.steps = tasks.recipe(args.recipe)[1].steps_per_execution
         args.matmul_size, args.matmul_seconds = 256, 0.05
     if tasks.recipe(args.recipe)[0].name != "unconditional":
         parser.error(f"--recipe {args.recipe!r}: expected a recipe of the unconditional task")
+    per_call = tasks.recipe(args.recipe)[1].steps_per_execution
+    if args.steps % per_call:
+        parser.error(f"--steps {args.steps}: expected a multiple of {args.recipe}'s "
+                     f"steps_per_execution ({per_call})")
 
     common.print_machine()
     hardware = precision.bfloat16_hardware()

@@ -52,6 +52,8 @@ def main(argv=None):
     task, recipe = tasks.recipe(args.recipe)
     if task.name != "unconditional":
         parser.error(f"--recipe {args.recipe!r}: expected a recipe of the unconditional task")
+    if any(args.steps % value for value in args.values):
+        parser.error(f"--steps {args.steps}: expected a multiple of every --values value")
 
     common.print_machine()
     print(f"\n{args.recipe} training step at {args.image_size}x{args.image_size}x1, medians of "

@@ -108,7 +108,10 @@ def _steps_per_second(model, batch, steps):
     import tensorflow as tf
 
     dataset = tf.data.Dataset.from_tensors(batch).repeat()
-    model.fit(dataset, steps_per_epoch=2, epochs=1, verbose=0)   # traces the step
+    # On endless data `fit` runs whole calls of `steps_per_execution` steps.
+    per_call = getattr(model, "steps_per_execution", 1) or 1
+    steps = -(-steps // per_call) * per_call
+    model.fit(dataset, steps_per_epoch=per_call, epochs=1, verbose=0)   # traces the step
     start = time.perf_counter()
     model.fit(dataset, steps_per_epoch=steps, epochs=1, verbose=0)
     return steps / (time.perf_counter() - start)

@@ -102,18 +102,24 @@ def test_sample_memory_prints_a_row_per_n():
 
 
 def test_time_to_quality_times_each_row_and_seed():
-    tiny = "filters=2,latent_dim=4,batch_size=32,ema_decay=0"
+    tiny = "filters=2,latent_dim=4,batch_size=32,ema_decay=0,steps_per_execution=1"
     command = [sys.executable, "benchmarks/time_to_quality.py", "--data", "digits",
                "--image-size", "8", "--seeds", "0", "--every", "64", "--max-images", "192",
-               "--n", "300", "--row", f"tiny={tiny}", "--row", f"lazy={tiny},r1_every=2"]
+               "--n", "300", "--curves", "--row", f"tiny={tiny}",
+               "--row", f"pairs={tiny},steps_per_execution=2", "--row", f"lazy={tiny},r1_every=2"]
     result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600,
                             env={**os.environ, "PYTHONPATH": str(REPO)})
     assert result.returncode == 0, result.stderr[-3000:]
     lines = result.stdout.splitlines()
     assert any(line.startswith("  CPU model") for line in lines)
     floor = float(next(line for line in lines if line.startswith("Floor:")).split()[2])
-    per_seed = [line.split() for line in lines if line.split()[:2] in (["tiny", "0"], ["lazy", "0"])]
-    assert len(per_seed) == 2
+    per_seed = [line.split() for line in lines
+                if line.split()[:2] in (["tiny", "0"], ["pairs", "0"], ["lazy", "0"])]
+    assert len(per_seed) == 3
+    curves = [line for line in lines if line.startswith("    FD by thousands of images: ")]
+    assert len(curves) == 3 and all(line.count(",") == 2 for line in curves)
+    # Two steps per call stop after the same 6 steps, with the same weights: the same FD.
+    assert float(per_seed[1][4]) == pytest.approx(float(per_seed[0][4]), rel=1e-3)
     for row in per_seed:
         # Three evaluations of a 2-filter GAN: nowhere near the floor, so "-" twice.
         assert row[2:4] == ["-", "-"]
@@ -121,7 +127,7 @@ def test_time_to_quality_times_each_row_and_seed():
         assert fd > floor > 0 and ratio == pytest.approx(fd / floor, rel=2e-3, abs=0.006)
     medians = {line.split()[0]: line.split() for line in lines[lines.index(
         next(line for line in lines if line.startswith("Medians"))) + 2:]}
-    assert set(medians) == {"tiny", "lazy"} and medians["lazy"][1] == "float32"
+    assert set(medians) == {"tiny", "pairs", "lazy"} and medians["lazy"][1] == "float32"
     assert "r1_every=2" in " ".join(medians["lazy"])
 
 

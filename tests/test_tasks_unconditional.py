@@ -29,6 +29,7 @@ def test_recipes_build_the_networks_and_options_they_name():
     recipe = task.recipe("dcgan-mnist")
     assert (recipe.batch_size, recipe.learning_rate, recipe.r1_weight) == (8, 4e-4, 1.0)
     assert recipe.r1_every == 16 and gan.r1_every == 16 and recipe.precision == "float32"
+    assert recipe.steps_per_execution == 8 and gan.steps_per_execution == 8
     assert gan.latent_dim == recipe.latent_dim == 32 and gan.generator.filters == 32
     assert gan.ema_decay == 0.999 and gan.r1_weight == 1.0 and gan.seed == 3
     assert float(gan.g_optimizer.learning_rate) == np.float32(4e-4)
