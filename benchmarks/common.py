@@ -104,6 +104,26 @@ class EpochTimer(keras.callbacks.Callback):
         self.seconds.append((wall - self._start[0], cpu - self._start[1]))
 
 
+def add_recipe_arguments(parser):
+    """`--recipe` and `--image-size`, for the benchmarks that time a recipe's training step
+    on one-channel images (`recipe_of` reads them back)."""
+    parser.add_argument("--recipe", default="dcgan-mnist",
+                        help="an image recipe of the unconditional task (default dcgan-mnist)")
+    parser.add_argument("--image-size", type=int, default=28,
+                        help="side of the one-channel images (default 28)")
+
+
+def recipe_of(parser, args):
+    """`(task, recipe)` named by `--recipe`; a parser error unless it is the unconditional
+    task's."""
+    from kgan import tasks
+
+    task, recipe = tasks.recipe(args.recipe)
+    if task.name != "unconditional":
+        parser.error(f"--recipe {args.recipe!r}: expected a recipe of the unconditional task")
+    return task, recipe
+
+
 def timed_epoch(model, dataset, steps):
     """Runs one epoch of `steps` steps; returns its (wall, CPU) seconds.
 

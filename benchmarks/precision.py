@@ -65,10 +65,7 @@ def step_rates(recipe_name, image_size, batch_size, steps, repeats):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--recipe", default="dcgan-mnist",
-                        help="an image recipe of the unconditional task (default dcgan-mnist)")
-    parser.add_argument("--image-size", type=int, default=28,
-                        help="side of the one-channel images (default 28)")
+    common.add_recipe_arguments(parser)
     parser.add_argument("--batch-sizes", type=int, nargs="+", default=[8, 16, 32, 64])
     parser.add_argument("--steps", type=int, default=40, help="training steps per timing")
     parser.add_argument("--repeats", type=int, default=5, help="interleaved timings per policy")
@@ -78,11 +75,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.quick:
         args.batch_sizes, args.repeats, args.image_size = [4], 1, 8
-        args.steps = tasks.recipe(args.recipe)[1].steps_per_execution
         args.matmul_size, args.matmul_seconds = 256, 0.05
-    if tasks.recipe(args.recipe)[0].name != "unconditional":
-        parser.error(f"--recipe {args.recipe!r}: expected a recipe of the unconditional task")
-    per_call = tasks.recipe(args.recipe)[1].steps_per_execution
+    per_call = common.recipe_of(parser, args)[1].steps_per_execution
+    if args.quick:
+        args.steps = per_call
     if args.steps % per_call:
         parser.error(f"--steps {args.steps}: expected a multiple of {args.recipe}'s "
                      f"steps_per_execution ({per_call})")

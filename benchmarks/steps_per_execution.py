@@ -28,15 +28,10 @@ import common  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from kgan import tasks  # noqa: E402
-
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--recipe", default="dcgan-mnist",
-                        help="an image recipe of the unconditional task (default dcgan-mnist)")
-    parser.add_argument("--image-size", type=int, default=28,
-                        help="side of the one-channel images (default 28)")
+    common.add_recipe_arguments(parser)
     parser.add_argument("--batch-sizes", type=int, nargs="+", default=[8])
     parser.add_argument("--values", type=int, nargs="+", default=[1, 8, 32],
                         help="steps_per_execution values to compare (the first is the baseline)")
@@ -49,9 +44,7 @@ def main(argv=None):
     if args.quick:
         args.batch_sizes, args.values, args.steps, args.repeats, args.image_size = \
             [4], [1, 2], 4, 1, 8
-    task, recipe = tasks.recipe(args.recipe)
-    if task.name != "unconditional":
-        parser.error(f"--recipe {args.recipe!r}: expected a recipe of the unconditional task")
+    task, recipe = common.recipe_of(parser, args)
     if any(args.steps % value for value in args.values):
         parser.error(f"--steps {args.steps}: expected a multiple of every --values value")
 
