@@ -13,8 +13,8 @@ from task_support import run_task_test
 
 
 def test_unconditional_task(tmp_path):
-    full = run_task_test(tmp_path, ["--data", "digits", "--filters", 2, "--latent-dim", 4, "--batch-size", 256,
-                                    "--steps-per-execution", 2])
+    full = run_task_test(tmp_path, ["--data", "digits", "--filters", 2, "--latent-dim", 4,
+                                    "--batch-size", 256, "--steps-per-execution", 2])
     # The resumed run's GIF has every epoch's grid, as the uninterrupted run's.
     for run in (full, tmp_path / "killed"):
         assert len(iio.imread(run / "training.gif", index=None)) == 2

@@ -274,9 +274,10 @@ class ImageToImageTask(ImageTask):
 
     def evaluate(self, model, run_dir, info, **options):
         """Translates the held-out inputs (`held_out`: all, or `n` spread evenly over
-        them; the EMA generator, deterministic) and scores the outputs against the targets with `scores`, beside the input shown
-        as its own output (what a generator that copies its input would score); prints
-        the table and writes it to `metrics.json["held_out"]`."""
+        them; the EMA generator, deterministic) and scores the outputs against the
+        targets with `scores`, beside the input shown as its own output (what a
+        generator that copies its input would score); prints the table and writes it to
+        `metrics.json["held_out"]`."""
         recipe = self.run_recipe(model, info)
         self.check_targets(recipe)
         source, target = self.held_out(recipe, options.get("n"))
