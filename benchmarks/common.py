@@ -139,6 +139,20 @@ def timed_epoch(model, dataset, steps):
     return timer.seconds[0]
 
 
+def interleaved_step_rates(models, dataset, steps, repeats):
+    """Median training steps/s of each model of `models` (key -> compiled model) on
+    `dataset`: each is traced with one call of its step, then `repeats` rounds time
+    `steps` steps of every model in turn."""
+    for model in models.values():
+        timed_epoch(model, dataset, getattr(model, "steps_per_execution", 1) or 1)
+    rates = {key: [] for key in models}
+    for _ in range(repeats):
+        for key, model in models.items():
+            wall, _ = timed_epoch(model, dataset, steps)
+            rates[key].append(steps / wall)
+    return {key: statistics.median(values) for key, values in rates.items()}
+
+
 def time_calls(calls, iters, repeats):
     """Median (wall, CPU) milliseconds per call of each `fn(*inputs)` in `calls`.
 

@@ -53,14 +53,7 @@ def step_rates(recipe_name, image_size, batch_size, steps, repeats):
     dataset = tf.data.Dataset.from_tensors(batch).repeat()
     models = {policy: task.build(dataclasses.replace(recipe, precision=policy),
                                  image_shape=shape, seed=0) for policy in POLICIES}
-    for model in models.values():
-        common.timed_epoch(model, dataset, recipe.steps_per_execution)   # traces the step
-    rates = {policy: [] for policy in POLICIES}
-    for _ in range(repeats):
-        for policy, model in models.items():
-            wall, _ = common.timed_epoch(model, dataset, steps)
-            rates[policy].append(steps / wall)
-    return {policy: statistics.median(values) for policy, values in rates.items()}
+    return common.interleaved_step_rates(models, dataset, steps, repeats)
 
 
 def main(argv=None):

@@ -18,7 +18,6 @@ the first value's.
 
 import argparse
 import dataclasses
-import statistics
 import sys
 from pathlib import Path
 
@@ -61,16 +60,10 @@ def main(argv=None):
             models = {value: task.build(dataclasses.replace(
                 recipe, batch_size=batch_size, precision=policy, steps_per_execution=value),
                 image_shape=shape, seed=0) for value in args.values}
-            for model in models.values():
-                common.timed_epoch(model, dataset, max(args.values))   # traces the step
-            rates = {value: [] for value in args.values}
-            for _ in range(args.repeats):
-                for value, model in models.items():
-                    wall, _ = common.timed_epoch(model, dataset, args.steps)
-                    rates[value].append(args.steps / wall)
-            first = statistics.median(rates[args.values[0]])
+            rates = common.interleaved_step_rates(models, dataset, args.steps, args.repeats)
+            first = rates[args.values[0]]
             for value in args.values:
-                rate = statistics.median(rates[value])
+                rate = rates[value]
                 print(f"{policy:>15} {batch_size:>6} {value:>11} {rate:>9.1f} "
                       f"{rate * batch_size:>9.0f} {rate / first:>8.2f}x", flush=True)
 
