@@ -1,4 +1,5 @@
-"""`kgan train` quality options: --ema-decay, --augment, --spectral-norm, --r1-weight, TTUR."""
+"""`kgan train` quality options: --ema-decay, --augment, --spectral-norm, --r1-weight, TTUR,
+--beta-1."""
 
 import json
 
@@ -13,7 +14,8 @@ QUALITY_OFF = ("g_learning_rate", "d_learning_rate", "ema_decay", "augment", "sp
                "r1_weight")
 
 QUALITY = ["--ema-decay", "0.9", "--augment", "translation,cutout", "--spectral-norm",
-           "--r1-weight", "0.5", "--g-learning-rate", "1e-4", "--d-learning-rate", "3e-4"]
+           "--r1-weight", "0.5", "--g-learning-rate", "1e-4", "--d-learning-rate", "3e-4",
+           "--beta-1", "0.2"]
 
 
 def test_train_with_every_quality_option_then_resume(tmp_path, capsys):
@@ -29,6 +31,8 @@ def test_train_with_every_quality_option_then_resume(tmp_path, capsys):
     assert gan.discriminator.spectral_norm is True
     assert float(gan.g_optimizer.learning_rate) == pytest.approx(1e-4)
     assert float(gan.d_optimizer.learning_rate) == pytest.approx(3e-4)
+    assert saved["beta_1"] == 0.2
+    assert float(gan.g_optimizer.beta_1) == float(gan.d_optimizer.beta_1) == pytest.approx(0.2)
     samples = gan.generate(np.zeros((2, 4), "float32"))
     np.testing.assert_allclose(samples, gan.ema_generator(np.zeros((2, 4)), training=False),
                                atol=1e-6)
@@ -62,6 +66,7 @@ def test_old_run_json_resumes_without_quality_options(tmp_path):
     (["--augment", "flip"], "unknown augmentation 'flip'"),
     (["--r1-weight", "-1"], "expected a number >= 0"),
     (["--d-learning-rate", "0"], "expected a positive number"),
+    (["--beta-1", "1"], "expected a number in [0, 1)"),
 ])
 def test_bad_quality_options_fail_before_anything_is_written(tmp_path, capsys, argv, message):
     out = tmp_path / "run"

@@ -16,8 +16,8 @@ import tensorflow as tf
 from kgan import callbacks, datasets, files, images, metrics, precision
 from kgan.tasks.base import Argument, Recipe, Task, TaskData, option, optional
 from kgan.validation import (
-    check_int, check_non_negative, parse_augment, parse_non_negative_float,
-    parse_positive_int,
+    check_int, check_non_negative, check_unit_interval, parse_augment, parse_non_negative_float,
+    parse_positive_int, parse_unit_interval,
 )
 
 __all__ = ["ImageRecipe", "ImageTask", "random_images", "to_uint8_graph"]
@@ -65,7 +65,8 @@ class ImageRecipe(Recipe):
     augment: str = option("", "DiffAugment policy for D's inputs, e.g. color,translation,cutout; "
                           "'none' disables it", parse=parse_augment, check=_check_augment,
                           absent="")
-    beta_1: float = option(0.5, "", flag=False, check=check_non_negative)
+    beta_1: float = option(0.5, "Adam's beta_1 (momentum) for both networks",
+                           parse=parse_unit_interval, check=check_unit_interval, absent=0.5)
     precision: str = option("float32", "dtype policy; auto: bfloat16 where a short measurement "
                                        "on this machine finds it faster",
                             choices=precision.POLICIES, check=precision.check_precision,
