@@ -321,6 +321,20 @@ def test_saving_keeps_how_the_step_was_compiled(tmp_path):
     assert older.steps_per_execution == 1 and older.run_eagerly is False
 
 
+def test_endless_data_warns_when_epochs_round_up_to_whole_calls():
+    data = tf.data.Dataset.from_tensor_slices(real_images(8)).batch(4)
+    gan = tiny_gan(compile_kwargs={"steps_per_execution": 3})
+    with pytest.warns(UserWarning, match="`steps_per_epoch`=4 .* each epoch trains 6 steps"):
+        gan.fit(data.repeat(), steps_per_epoch=4, epochs=1, verbose=0)
+    assert int(gan.g_optimizer.iterations) == 6   # what the warning says Keras does
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*steps_per_execution")
+        # A multiple of 3, or finite data (the epoch ends with the data): no warning.
+        gan.fit(data.repeat(), steps_per_epoch=6, epochs=1, verbose=0)
+        gan.fit(data, epochs=1, verbose=0)
+    assert int(gan.g_optimizer.iterations) == 6 + 6 + 2
+
+
 # ------------------------------------------------------------------ bad input
 
 

@@ -492,10 +492,14 @@ class GAN(keras.Model):
         the first batch are checked (finite values in [-1, 1], shape matching
         the generator's output). Datasets train with tf.data's autotuning off
         unless their options set it (`kgan.tfdata.without_autotune_wait`).
+        On an endless dataset with a `steps_per_epoch` that is not a multiple
+        of `steps_per_execution`, Keras runs whole calls, so each epoch trains
+        more steps than asked: a warning says how many.
         """
         if not getattr(self, "compiled", False):
             raise ValueError("Call `GAN.compile()` before `fit()`.")
         self.check_data(x)
+        self._warn_if_epochs_round_up(x, kwargs.get("steps_per_epoch"))
         if isinstance(x, tf.data.Dataset):
             # A dataset shuffles itself; Keras warns when asked to shuffle it.
             kwargs.setdefault("shuffle", False)
@@ -505,6 +509,19 @@ class GAN(keras.Model):
         if self.jit_compile and not self.run_eagerly and self.train_function is None:
             self._fall_back_unless_xla_compiles(x, kwargs.get("batch_size"))
         return super().fit(x, *args, **kwargs)
+
+    def _warn_if_epochs_round_up(self, x, steps_per_epoch):
+        per_call = self.steps_per_execution
+        endless = (isinstance(x, tf.data.Dataset)
+                   and int(x.cardinality()) == int(tf.data.INFINITE_CARDINALITY))
+        if not endless or not steps_per_epoch or steps_per_epoch % per_call == 0:
+            return
+        trained = -(-steps_per_epoch // per_call) * per_call
+        warnings.warn(
+            f"`steps_per_epoch`={steps_per_epoch} is not a multiple of `steps_per_execution`="
+            f"{per_call}: on endless data Keras runs whole calls of {per_call} steps, so each "
+            f"epoch trains {trained} steps. Make `steps_per_epoch` a multiple of {per_call} "
+            f"to train exactly that many.", stacklevel=3)
 
     def _fall_back_unless_xla_compiles(self, x, batch_size):
         """Turns `jit_compile` off, with a warning, if XLA cannot compile the step.
