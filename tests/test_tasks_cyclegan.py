@@ -188,6 +188,25 @@ def test_compile_config_keeps_the_four_optimizers_and_the_step_settings():
     assert again.steps_per_execution == 2
 
 
+@pytest.mark.large
+def test_steps_per_execution_runs_the_same_steps():
+    """large: about 35 s on an idle 2-core CPU (two CycleGAN steps traced)."""
+    # 6 steps as calls of 3 end where 6 calls of one step end: the four networks, the EMA
+    # generators and the history pools (full after 2 steps, then drawing from their state).
+    data = tf.data.Dataset.from_tensor_slices((images(12), images(12, seed=1))).batch(2)
+    ends = {}
+    for steps in (1, 3):
+        keras.utils.set_random_seed(0)
+        gan = tiny_gan(pool_size=4, ema_decay=0.9, steps_per_execution=steps)
+        assert gan.steps_per_execution == steps
+        gan.fit(data, epochs=1, verbose=0)
+        assert [int(o.iterations) for o in gan.optimizers] == [6, 6, 6, 6]
+        ends[steps] = [np.asarray(v) for v in gan.weights]
+    assert len(ends[1]) == len(ends[3])
+    for one, three in zip(ends[1], ends[3], strict=True):
+        np.testing.assert_allclose(three, one, rtol=1e-5, atol=1e-5)
+
+
 def test_nan_guard_restores_and_slows_all_four_optimizers():
     gan = tiny_gan()
     guard = kgan.callbacks.NaNGuard(lr_factor=0.5)
@@ -232,8 +251,9 @@ def test_folders_without_targets_show_the_round_trip(tmp_path):
     assert grid.shape[:2] == (2 * 18 + 2, 3 * 18 + 2)
     source = samples.source[:1]
     cycled = gan.translate(gan.translate(source), "b2a")
-    np.testing.assert_array_equal(grid[2:18, 38:54].squeeze(),
-                                  kgan.images.to_uint8(cycled)[0].squeeze())
+    # The callback translates its batch of 2, this check one image: rounding may differ by 1.
+    np.testing.assert_allclose(grid[2:18, 38:54].squeeze().astype(int),
+                               kgan.images.to_uint8(cycled)[0].squeeze().astype(int), atol=1)
 
 
 def test_the_font_options_choose_both_domains(tmp_path):
