@@ -37,19 +37,24 @@ from kgan import datasets, metrics, tasks  # noqa: E402
 BASE_RECIPE = "dcgan-mnist"
 
 ROWS = [
-    # dcgan-mnist before lazy R1 and before 8 steps per call.
-    "r1_every_step=r1_every=1,steps_per_execution=1",
-    "lazy_r1=steps_per_execution=1",     # R1 every 16 steps, 16x as strong
-    "lazy_r1_spe8=",                     # dcgan-mnist now: also 8 steps per call
-    "bfloat16=r1_every=1,precision=mixed_bfloat16,steps_per_execution=1",
-    "lazy_r1_bfloat16=precision=mixed_bfloat16,steps_per_execution=1",
-    "lazy_r1_spe8_bfloat16=precision=mixed_bfloat16",
+    # dcgan-mnist before lazy R1, 8 steps per call and Adam without momentum at 6e-4.
+    "r1_every_step=r1_every=1,steps_per_execution=1,beta_1=0.5,learning_rate=4e-4",
+    "lazy_r1=steps_per_execution=1,beta_1=0.5,learning_rate=4e-4",   # R1 every 16 steps, 16x
+    "lazy_r1_spe8=beta_1=0.5,learning_rate=4e-4",                    # also 8 steps per call
+    "bfloat16=r1_every=1,precision=mixed_bfloat16,steps_per_execution=1,beta_1=0.5,"
+    "learning_rate=4e-4",
+    "lazy_r1_bfloat16=precision=mixed_bfloat16,steps_per_execution=1,beta_1=0.5,"
+    "learning_rate=4e-4",
+    "lazy_r1_spe8_bfloat16=precision=mixed_bfloat16,beta_1=0.5,learning_rate=4e-4",
+    "beta1_0=",                                  # dcgan-mnist now: Adam beta_1 0 at 6e-4
+    "beta1_0_bfloat16=precision=mixed_bfloat16",
     # keras-io's DCGAN settings on kgan's networks: batch 64, Adam 2e-4, no R1, no EMA.
-    "keras_io=batch_size=64,learning_rate=2e-4,r1_weight=0,ema_decay=0,steps_per_execution=1",
+    "keras_io=batch_size=64,learning_rate=2e-4,beta_1=0.5,r1_weight=0,ema_decay=0,"
+    "steps_per_execution=1",
     # Larger batches with lazy R1: the learning rate grows with the square root of the batch,
     # the EMA keeps its half-life in images (0.999 per 8 images).
-    "b16_lazy_r1=batch_size=16,learning_rate=5.7e-4,ema_decay=0.998",
-    "b32_lazy_r1=batch_size=32,learning_rate=8e-4,ema_decay=0.996",
+    "b16_lazy_r1=batch_size=16,learning_rate=5.7e-4,ema_decay=0.998,beta_1=0.5",
+    "b32_lazy_r1=batch_size=32,learning_rate=8e-4,ema_decay=0.996,beta_1=0.5",
 ]
 
 

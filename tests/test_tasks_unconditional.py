@@ -27,12 +27,15 @@ def test_recipes_build_the_networks_and_options_they_name():
     task = kgan.tasks.get("unconditional")
     gan = task.build("dcgan-mnist", image_shape=(28, 28, 1), seed=3)
     recipe = task.recipe("dcgan-mnist")
-    assert (recipe.batch_size, recipe.learning_rate, recipe.r1_weight) == (8, 4e-4, 1.0)
+    assert (recipe.batch_size, recipe.learning_rate, recipe.r1_weight) == (8, 6e-4, 1.0)
     assert recipe.r1_every == 16 and gan.r1_every == 16 and recipe.precision == "float32"
     assert recipe.steps_per_execution == 8 and gan.steps_per_execution == 8
     assert gan.latent_dim == recipe.latent_dim == 32 and gan.generator.filters == 32
     assert gan.ema_decay == 0.999 and gan.r1_weight == 1.0 and gan.seed == 3
-    assert float(gan.g_optimizer.learning_rate) == np.float32(4e-4)
+    assert float(gan.g_optimizer.learning_rate) == np.float32(6e-4)
+    assert recipe.beta_1 == 0.0
+    assert float(gan.g_optimizer.beta_1) == float(gan.d_optimizer.beta_1) == 0.0
+    assert task.recipe("dcgan-digits").beta_1 == 0.5
     default = task.default_recipe()
     assert (default.name, default.data, default.image_size) == ("dcgan-mnist5k", "mnist5k", None)
     assert dataclasses.replace(default, name="x", data="mnist", image_size=28, epochs=10,
