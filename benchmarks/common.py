@@ -22,6 +22,8 @@ import tensorflow as tf  # noqa: E402
 import keras  # noqa: E402
 from keras import layers  # noqa: E402
 
+from kgan.tfdata import steps_in_whole_calls  # noqa: E402
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MNIST_DIR = REPO_ROOT.parent / "shared" / "data" / "mnist"
 
@@ -129,10 +131,9 @@ def timed_epoch(model, dataset, steps):
 
     On endless data `fit` runs whole calls of the model's `steps_per_execution`
     steps, so `steps` must be a multiple of it."""
-    per_call = getattr(model, "steps_per_execution", 1) or 1
-    if steps % per_call:
+    if steps_in_whole_calls(steps, model) != steps:
         raise ValueError(f"{steps} steps are not a multiple of the model's "
-                         f"steps_per_execution ({per_call})")
+                         f"steps_per_execution ({model.steps_per_execution})")
     timer = EpochTimer()
     model.fit(dataset, steps_per_epoch=steps, epochs=1, verbose=0, shuffle=False,
               callbacks=[timer])
@@ -144,7 +145,7 @@ def interleaved_step_rates(models, dataset, steps, repeats):
     `dataset`: each is traced with one call of its step, then `repeats` rounds time
     `steps` steps of every model in turn."""
     for model in models.values():
-        timed_epoch(model, dataset, getattr(model, "steps_per_execution", 1) or 1)
+        timed_epoch(model, dataset, steps_in_whole_calls(1, model))
     rates = {key: [] for key in models}
     for _ in range(repeats):
         for key, model in models.items():

@@ -107,11 +107,12 @@ class Choice:
 def _steps_per_second(model, batch, steps):
     import tensorflow as tf
 
+    from kgan.tfdata import steps_in_whole_calls
+
     dataset = tf.data.Dataset.from_tensors(batch).repeat()
-    # On endless data `fit` runs whole calls of `steps_per_execution` steps.
-    per_call = getattr(model, "steps_per_execution", 1) or 1
-    steps = -(-steps // per_call) * per_call
-    model.fit(dataset, steps_per_epoch=per_call, epochs=1, verbose=0)   # traces the step
+    steps = steps_in_whole_calls(steps, model)
+    # One call traces the step.
+    model.fit(dataset, steps_per_epoch=steps_in_whole_calls(1, model), epochs=1, verbose=0)
     start = time.perf_counter()
     model.fit(dataset, steps_per_epoch=steps, epochs=1, verbose=0)
     return steps / (time.perf_counter() - start)

@@ -1,8 +1,9 @@
-"""tf.data settings kgan applies to the datasets its models train on."""
+"""tf.data settings kgan applies to the datasets its models train on, and how many steps
+`fit` runs on them."""
 
 import tensorflow as tf
 
-__all__ = ["without_autotune_wait"]
+__all__ = ["steps_in_whole_calls", "without_autotune_wait"]
 
 
 def without_autotune_wait(data):
@@ -32,3 +33,16 @@ def without_autotune_wait(data):
     options = tf.data.Options()
     options.autotune.enabled = False
     return data.with_options(options)
+
+
+def steps_in_whole_calls(steps, model):
+    """The steps `model.fit(endless_data, steps_per_epoch=steps)` trains: Keras runs
+    whole calls of the model's `steps_per_execution` steps, so `steps` rounded up to a
+    multiple of it.
+
+    Example:
+
+        steps_in_whole_calls(30, model)   # 32 for a model compiled with steps_per_execution=8
+    """
+    per_call = getattr(model, "steps_per_execution", 1) or 1
+    return -(-steps // per_call) * per_call

@@ -3,7 +3,7 @@ import numpy as np
 import tensorflow as tf
 
 from conftest import real_images, tiny_gan
-from kgan.tfdata import without_autotune_wait
+from kgan.tfdata import steps_in_whole_calls, without_autotune_wait
 
 
 def test_turns_autotuning_off_and_keeps_the_elements():
@@ -38,3 +38,13 @@ def test_gan_fit_trains_on_the_dataset_with_autotuning_off(seeded, monkeypatch):
     assert seen["x"].options().autotune.enabled is False
     assert seen["validation"].options().autotune.enabled is False
     assert len(history.history["d_loss"]) == 1
+
+
+def test_steps_in_whole_calls_is_what_fit_trains_on_endless_data():
+    data = tf.data.Dataset.from_tensor_slices(real_images(8)).batch(4).repeat()
+    gan = tiny_gan(compile_kwargs={"steps_per_execution": 3})
+    assert [steps_in_whole_calls(n, gan) for n in (1, 3, 4, 6)] == [3, 3, 6, 6]
+    assert steps_in_whole_calls(4, keras.Sequential()) == 4   # not compiled: one per call
+    gan.fit(data, steps_per_epoch=4, epochs=1, verbose=0)
+    assert int(gan.g_optimizer.iterations) == steps_in_whole_calls(4, gan)
+

@@ -12,7 +12,7 @@ from kgan import augment as augment_lib
 from kgan import losses as losses_lib
 from kgan.models import step as step_lib
 from kgan.models.step import StepRecord
-from kgan.tfdata import without_autotune_wait
+from kgan.tfdata import steps_in_whole_calls, without_autotune_wait
 from kgan.validation import check_bool, check_int, check_non_negative, check_seed, is_int
 
 # Real data may sit this far outside [-1, 1] (resampling round-off) before it is rejected.
@@ -511,12 +511,14 @@ class GAN(keras.Model):
         return super().fit(x, *args, **kwargs)
 
     def _warn_if_epochs_round_up(self, x, steps_per_epoch):
-        per_call = self.steps_per_execution
         endless = (isinstance(x, tf.data.Dataset)
                    and int(x.cardinality()) == int(tf.data.INFINITE_CARDINALITY))
-        if not endless or not steps_per_epoch or steps_per_epoch % per_call == 0:
+        if not endless or not steps_per_epoch:
             return
-        trained = -(-steps_per_epoch // per_call) * per_call
+        trained = steps_in_whole_calls(steps_per_epoch, self)
+        if trained == steps_per_epoch:
+            return
+        per_call = self.steps_per_execution
         warnings.warn(
             f"`steps_per_epoch`={steps_per_epoch} is not a multiple of `steps_per_execution`="
             f"{per_call}: on endless data Keras runs whole calls of {per_call} steps, so each "
