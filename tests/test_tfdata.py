@@ -1,5 +1,6 @@
 import keras
 import numpy as np
+import pytest
 import tensorflow as tf
 
 from conftest import real_images, tiny_gan
@@ -45,6 +46,7 @@ def test_steps_in_whole_calls_is_what_fit_trains_on_endless_data():
     gan = tiny_gan(compile_kwargs={"steps_per_execution": 3})
     assert [steps_in_whole_calls(n, gan) for n in (1, 3, 4, 6)] == [3, 3, 6, 6]
     assert steps_in_whole_calls(4, keras.Sequential()) == 4   # not compiled: one per call
-    gan.fit(data, steps_per_epoch=4, epochs=1, verbose=0)
+    with pytest.warns(UserWarning, match="each epoch trains 6 steps"):
+        gan.fit(data, steps_per_epoch=4, epochs=1, verbose=0)
     assert int(gan.g_optimizer.iterations) == steps_in_whole_calls(4, gan)
 
