@@ -29,6 +29,13 @@ def make_run(out, task_name, **overrides):
         gan = task.build(vocabulary=vocabulary, length=6, seed=0, latent_dim=4, filters=4,
                          **overrides)
         info["vocabulary"] = vocabulary
+    elif task_name in ("pix2pix", "inpaint", "cyclegan"):
+        options = dict(image_size=16, channels=1, filters=4, batch_size=2, seed=0)
+        if task_name == "cyclegan":
+            options["blocks"] = 1
+        gan = task.build(**options, **overrides)
+        info["image_shape"] = [16, 16, 1]
+        info["input_shape"] = [16, 16, 2 if task_name == "inpaint" else 1]
     else:
         shape = (8, 8, 1)
         options = dict(image_shape=shape, seed=0, latent_dim=4, filters=2, precision="float32")

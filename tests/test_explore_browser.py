@@ -215,3 +215,110 @@ def test_image_page_upload_returns_the_function_output_and_a_download(browser, t
         np.testing.assert_array_equal(np.asarray(Image.open(saved)), mirror_and_double(picture))
     finally:
         view.close()
+
+
+def upload_to_editor(view, path):
+    """Uploads `path` into the image editor once its canvas is drawn (an earlier upload can
+    be lost)."""
+    view.page.locator("#input canvas").first.wait_for(timeout=30000)
+    view.page.locator("#input input[type=file]").set_input_files(str(path))
+
+
+def paint_across(view, row=0.5):
+    """Drags the brush across the editor's canvas at `row` of its height: from the middle
+    (where the picture is) to the right edge, then back to the left, short of the toolbar."""
+    box = view.page.locator("#input canvas").first.bounding_box()
+    y, middle, right = box["y"] + box["height"] * row, box["x"] + box["width"] / 2, \
+        box["x"] + box["width"] - 10
+    view.page.mouse.move(middle, y)
+    view.page.mouse.down()
+    for i in range(1, 11):
+        view.page.mouse.move(middle + (right - middle) * i / 10, y)
+    for i in range(1, 21):
+        view.page.mouse.move(right - (right - box["x"] - 60) * i / 20, y)
+    view.page.mouse.up()
+
+
+def test_masked_image_page_passes_the_painted_mask(browser, tmp_path):
+    import kgan
+
+    def first_corner(height, width):
+        mask = np.zeros((height, width, 1), np.uint8)
+        mask[:3, :3] = 255
+        return mask
+
+    picture = np.random.default_rng(1).integers(0, 256, (30, 24, 3), dtype=np.uint8)
+    Image.fromarray(picture).save(tmp_path / "upload.png")
+    seen = []
+
+    def show_mask(image, mask):
+        seen.append(image)
+        return np.repeat(mask, 3, axis=-1)
+
+    view = Page(browser, kgan.explore.masked_image_page(
+        show_mask, "Mask", brush_size=2, default_mask=first_corner))
+    try:
+        upload_to_editor(view, tmp_path / "upload.png")
+        src, unpainted = view.image("output")
+        np.testing.assert_array_equal(unpainted, np.repeat(first_corner(30, 24), 3, axis=-1))
+        np.testing.assert_array_equal(seen[-1], picture)  # the upload, not the painted canvas
+        paint_across(view)
+        _, painted = view.image("output", src)
+        hole = painted[..., 0] == 255
+        assert set(np.unique(painted)) <= {0, 255}
+        # A horizontal stroke across the middle: the middle row painted edge to edge, the
+        # top and bottom rows and the default corner not.
+        assert hole[15].all()
+        assert not hole[:5].any() and not hole[-5:].any()
+        assert 24 <= hole.sum() <= 24 * 10
+    finally:
+        view.close()
+
+
+def test_cyclegan_page_translates_either_way(browser, tmp_path):
+    import tensorflow as tf
+
+    run = support.make_run(tmp_path / "cyclegan", "cyclegan")
+    picture = np.random.default_rng(2).integers(0, 256, (20, 12), dtype=np.uint8)
+    Image.fromarray(picture).save(tmp_path / "upload.png")
+    served = tf.saved_model.load(os.path.join(run, "saved_model")).signatures
+
+    def expected(signature):
+        batch = tf.constant(picture[None, ..., None])
+        return served[signature](images=batch)["images"].numpy()[0, ..., 0]
+
+    view = Page(browser, app_of(run))
+    try:
+        view.page.locator("#input input[type=file]").set_input_files(str(tmp_path / "upload.png"))
+        src, a2b = view.image("output")
+        np.testing.assert_array_equal(a2b, expected("serving_default"))
+        view.page.locator("#option label", has_text="B → A").click()
+        _, b2a = view.image("output", src)
+        np.testing.assert_array_equal(b2a, expected("b_to_a"))
+        assert not np.array_equal(a2b, b2a)
+    finally:
+        view.close()
+
+
+def test_inpaint_page_fills_what_is_painted(browser, tmp_path):
+    from kgan.tasks.image_to_image import explore
+
+    run = support.make_run(tmp_path / "inpaint", "inpaint")
+    picture = np.random.default_rng(3).integers(0, 256, (32, 32), dtype=np.uint8)
+    Image.fromarray(picture).save(tmp_path / "upload.png")
+    view = Page(browser, app_of(run))
+    try:
+        upload_to_editor(view, tmp_path / "upload.png")
+        src, centre = view.image("output")
+        expected = explore.export_translator(run, inpaint=True)(picture[..., None])[..., 0]
+        np.testing.assert_array_equal(centre, expected)  # nothing painted: the centred box
+        paint_across(view, row=0.5)
+        _, filled = view.image("output", src)
+        # The stroke's pixels are filled in, the rest kept: the top and bottom rows and
+        # the centred box's top and bottom rows, which the stroke misses.
+        np.testing.assert_array_equal(filled[:6], picture[:6])
+        np.testing.assert_array_equal(filled[-6:], picture[-6:])
+        np.testing.assert_array_equal(filled[8:11, 8:24], picture[8:11, 8:24])
+        assert not np.array_equal(filled[16, :8], picture[16, :8])  # beyond the box
+    finally:
+        view.close()

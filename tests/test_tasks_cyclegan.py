@@ -274,3 +274,21 @@ def test_the_font_options_choose_both_domains(tmp_path):
     assert train_a.shape == train_b.shape == (4, 16, 16, 1)
     with pytest.raises(ValueError, match="`characters` applies only to `data`='fonts'"):
         task.recipe(data="some/folder", characters="ABC")
+
+
+def test_the_explore_page_finds_both_directions_of_either_export(tmp_path):
+    from kgan.tasks.image_to_image import explore
+
+    task, gan = kgan.tasks.get("cyclegan"), tiny_gan()
+    x = np.random.default_rng(4).integers(0, 256, (9, 7, 1), dtype=np.uint8)
+    for direction in ("a2b", "b2a"):
+        run = tmp_path / direction
+        task.export(gan, str(run / "saved_model"), direction=direction)
+        translate = explore.export_translator(run)
+        ways = explore.directions(kgan.explore.load_export(run), task.inverse_signatures)
+        assert list(ways) == ["A → B", "B → A"]
+        assert ways["A → B" if direction == "a2b" else "B → A"] == "serving_default"
+        for label, way in (("A → B", "a2b"), ("B → A", "b2a")):
+            expected = kgan.images.to_uint8(gan.translate(x[None] / 127.5 - 1.0, way))[0]
+            got = translate(x, signature=ways[label])
+            assert np.abs(got.astype(int) - expected.astype(int)).max() <= 1

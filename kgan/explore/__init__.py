@@ -2,8 +2,9 @@
 
 The generic core: Gradio under offline settings (`gradio`, `blocks`,
 `theme`), the port check and the server (`check_port`, `launch`), the run's
-export (`load_export`), what pages share (`for_display`, and `image_page`,
-image in, image out, for image-to-image tasks) and the walks in noise
+export (`load_export`), what pages share (`for_display`; `image_page`,
+image in, image out, for image-to-image tasks, and `masked_image_page`,
+where the user also paints the part to change) and the walks in noise
 space (`find_directions`, GANSpace; `slerp`; `truncate`). Each task package
 builds its own page in `Task.explore_app`; nothing here names a task.
 Gradio is the optional extra `pip install "kgan[explore]"`, imported only
@@ -25,7 +26,8 @@ from kgan.explore.directions import (
 )
 from kgan.explore.exports import input_spec, load_export, load_networks
 from kgan.explore.pages import (
-    DISPLAY_SIZE, MIN_TILE, for_display, image_page, live, output_image, page_title,
+    DISPLAY_SIZE, MIN_TILE, for_display, image_page, live, masked_image_page, output_image,
+    page_title,
 )
 from kgan.explore.server import (
     DEFAULT_HOST, DEFAULT_PORT, blocks, check_port, gradio, launch, theme,
@@ -49,6 +51,7 @@ __all__ = [
     "live",
     "load_export",
     "load_networks",
+    "masked_image_page",
     "output_image",
     "page_title",
     "seeded_noise",

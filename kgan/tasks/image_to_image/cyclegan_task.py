@@ -124,6 +124,7 @@ class CycleGANTask(ImageToImageTask):
     recipe_class = CycleGANRecipe
     recipes = (CYCLEGAN_FONTS,)
     directions = DIRECTIONS
+    inverse_signatures = INVERSE_SIGNATURE
 
     def translation_generator(self, model, direction=None):
         """G for "a2b" (the default), F for "b2a": the EMA copies when the run has them."""

@@ -50,6 +50,9 @@ class ImageToImageTask(ImageTask):
     Class attributes:
         directions: the translation directions the task's runs have (e.g.
             `("a2b", "b2a")`); empty for one direction.
+        inverse_signatures: the export's signature of the other direction,
+            by the direction `serving_default` serves (empty for one
+            direction).
         translatable: whether `kgan translate` takes the task's runs (the
             inpainting task's need a mask: `kgan inpaint`).
 
@@ -68,6 +71,7 @@ class ImageToImageTask(ImageTask):
 
     recipe_class = ImageToImageRecipe
     directions = ()
+    inverse_signatures = {}
     translatable = True
     sample_file = (".npz, keys 'source', 'output', 'target': uint8 held-out inputs, their "
                    "translation and the targets")
