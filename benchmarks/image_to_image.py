@@ -64,6 +64,14 @@ Run (alone on the machine: other processes change every timing):
     python benchmarks/image_to_image.py --speed-only # the speed comparison alone
     python benchmarks/image_to_image.py --fonts-only # the classifiers and the held-out fonts
     python benchmarks/image_to_image.py --quick      # smoke run: tiny models, 2 steps
+    python benchmarks/image_to_image.py --fonts-only --steps 6400 --train-seeds 0,1,2 --no-cyclegan
+
+The last trains the held-out fonts' L1-only and pix2pix rows with three
+training seeds (the classifiers stay those of `--seed`) and judges the
+targets on each row's medians: one seed's domain FD moves by several units
+with the training randomness alone. Each trained row starts from the global
+seed again (`keras.utils.set_random_seed`), so a row's figures do not
+depend on which rows ran before it.
 """
 
 import argparse
@@ -120,11 +128,29 @@ def parse_args(argv=None):
                         help="only the speed comparison (a few minutes)")
     parser.add_argument("--fonts-only", action="store_true",
                         help="only the classifiers and the held-out fonts table")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed of the classifiers, and of the model rows' training unless "
+                             "--train-seeds")
+    parser.add_argument("--train-seeds", type=parse_seeds, default=None,
+                        help="comma-separated training seeds of the fonts tables' model rows "
+                             "(e.g. 0,1,2): each seed's table, then their medians, which the "
+                             "targets judge")
+    parser.add_argument("--no-cyclegan", action="store_true",
+                        help="leave the CycleGAN rows out of the fonts tables")
     parser.add_argument("--quick", action="store_true",
                         help="tiny models for 2 steps, 16 px, small classifiers: checks the "
                              "script, not the figures")
     return parser.parse_args(argv)
+
+
+def parse_seeds(text):
+    try:
+        seeds = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers; got {text!r}")
+    if len(set(seeds)) != len(seeds):
+        raise argparse.ArgumentTypeError(f"a seed is repeated in {text!r}")
+    return seeds
 
 
 def lscpu():
@@ -214,7 +240,10 @@ def classifiers(size, epochs, seed):
 # --------------------------------------------------------------------- rows
 
 
-def fit(model, dataset, steps):
+def fit(model, dataset, steps, seed):
+    # The global seed, again for each row: what draws from it in training (dropout) then
+    # does not depend on which rows ran before.
+    keras.utils.set_random_seed(seed)
     start = time.perf_counter()
     model.fit(dataset, epochs=1, steps_per_epoch=steps, verbose=0)
     return time.perf_counter() - start
@@ -246,7 +275,7 @@ def unseen_fonts_only(test):
                                font_index=test.font_index[keep])
 
 
-def font_rows(cfg, seed, font_options=None, select=None):
+def font_rows(cfg, seed, font_options=None, select=None, cyclegan=True):
     """Trains the rows on the fonts data (`font_options`: `load_pairs`' font choices) and
     translates its test split, or the part of it that `select` keeps."""
     s = cfg["size"]
@@ -264,21 +293,22 @@ def font_rows(cfg, seed, font_options=None, select=None):
     gan = task.build(recipe, channels=1, seed=seed, batch_size=batch)
     baseline_net = task.build(recipe, channels=1, seed=seed, batch_size=batch).generator
     baseline = l1_only(baseline_net, recipe.learning_rate, recipe.beta_1)
-    seconds["L1-only U-Net"] = fit(baseline, train, cfg["steps"])
+    seconds["L1-only U-Net"] = fit(baseline, train, cfg["steps"], seed)
     outputs["L1-only U-Net"] = predict(baseline, test.source)
-    seconds["pix2pix"] = fit(gan, train, cfg["steps"])
+    seconds["pix2pix"] = fit(gan, train, cfg["steps"], seed)
     outputs["pix2pix"] = gan.generate(test.source)
 
     try:
-        cycle_task = kgan.tasks.get("cyclegan")
+        cycle_task = kgan.tasks.get("cyclegan") if cyclegan else None
     except (KeyError, ValueError) as error:
         print(f"\nCycleGAN row skipped: the cyclegan task is not available ({error}).")
-    else:
+        cycle_task = None
+    if cycle_task is not None:
         cycle = cycle_task.build("cyclegan-fonts", channels=1, seed=seed, batch_size=batch,
                                  **cfg["cycle_overrides"])
         unpaired = datasets.load_unpaired("fonts", image_size=s, batch_size=batch, seed=seed,
                                           steps=cfg["steps"], **font_options)
-        seconds["CycleGAN"] = fit(cycle, unpaired, cfg["steps"])
+        seconds["CycleGAN"] = fit(cycle, unpaired, cfg["steps"], seed)
         outputs["CycleGAN"] = np.asarray(cycle.translate(test.source, direction="a2b"))
     outputs["real targets"], seconds["real targets"] = test.target, 0.0
     return test, outputs, seconds
@@ -343,10 +373,10 @@ def inpaint_rows(cfg, seed):
     gan = task.build(recipe, channels=1, seed=seed, batch_size=batch)
     baseline = l1_only(task.build(recipe, channels=1, seed=seed, batch_size=batch).generator,
                        recipe.learning_rate, recipe.beta_1)
-    seconds = {"L1-only U-Net": fit(baseline, train, cfg["steps"])}
+    seconds = {"L1-only U-Net": fit(baseline, train, cfg["steps"], seed)}
     filled = {"L1-only U-Net": np.asarray(
         inputs[..., :-1] * (1 - holes) + predict(baseline, inputs) * holes)}
-    seconds["inpaint GAN"] = fit(gan, train, cfg["steps"])
+    seconds["inpaint GAN"] = fit(gan, train, cfg["steps"], seed)
     filled["inpaint GAN"] = np.asarray(gan.generate(inputs))
 
     images, labels = datasets.load_arrays(recipe.data, image_size=s)
@@ -483,6 +513,32 @@ def verdict(ok, text):
     return ok
 
 
+def median_table(name, seeds, per_seed):
+    """Prints and returns each row's median over the training seeds' tables, with how
+    often pix2pix's domain FD was the lower one."""
+    print(f"\nFonts, {name}: medians over training seeds {', '.join(map(str, seeds))}")
+    print(f"{'row':<16}{'L1':>8}{'PSNR':>8}{'SSIM':>8}{'domain FD':>11}{'content':>9}"
+          f"{'style':>8}{'train s':>9}")
+    medians = {}
+    for row in per_seed[0]:
+        medians[row] = {key: statistics.median(table[row][key] for table in per_seed)
+                        for key in per_seed[0][row]}
+        m = medians[row]
+        print(f"{row:<16}{m['l1']:>8.4f}{m['psnr']:>8.2f}{m['ssim']:>8.4f}{m['fd']:>11.3f}"
+              f"{m['content']:>9.3f}{m['style']:>8.3f}{m['seconds']:>9.1f}")
+    for row in ("pix2pix", "CycleGAN"):
+        if row in medians:
+            print(f"{row} by seed: content " + ", ".join(f"{t[row]['content']:.3f}"
+                                                         for t in per_seed)
+                  + "; style " + ", ".join(f"{t[row]['style']:.3f}" for t in per_seed)
+                  + "; domain FD " + ", ".join(f"{t[row]['fd']:.2f}" for t in per_seed))
+    lower = sum(t["pix2pix"]["fd"] < t["L1-only U-Net"]["fd"] for t in per_seed)
+    print(f"L1-only U-Net by seed: domain FD "
+          + ", ".join(f"{t['L1-only U-Net']['fd']:.2f}" for t in per_seed)
+          + f"; pix2pix's domain FD the lower in {lower} of {len(per_seed)} seeds")
+    return medians
+
+
 def report_fonts(name, fonts):
     t = TARGETS
     real = fonts["real targets"]
@@ -503,7 +559,7 @@ def report_fonts(name, fonts):
         verdict(c["style"] >= t["cyclegan_style"],
                 f"CycleGAN reaches style >= {t['cyclegan_style']:.0%}: {c['style']:.1%}")
     else:
-        print("  ----  CycleGAN targets not measured (no cyclegan task)")
+        print("  ----  CycleGAN targets not measured (no CycleGAN row)")
 
 
 def report(inpaint, rates):
@@ -532,17 +588,24 @@ def main(argv=None):
         speed(cfg, args.seed)
         return
     content, style, target_id = classifiers(cfg["size"], cfg["classifier_epochs"], args.seed)
-    tables = {}
+    seeds = args.train_seeds or [args.seed]
+    splits = {"held-out fonts": (dict(held_out_fonts=held_out_fonts(cfg["size"])),
+                                 unseen_fonts_only)}
     if not args.fonts_only:
-        test, outputs, seconds = font_rows(cfg, args.seed)
-        tables["held-out characters"] = font_table(
-            f"held-out characters {' '.join(test.held_out_characters)}", test, outputs,
-            seconds, content, style, target_id)
-    test, outputs, seconds = font_rows(
-        cfg, args.seed, dict(held_out_fonts=held_out_fonts(cfg["size"])), unseen_fonts_only)
-    tables["held-out fonts"] = font_table(
-        f"held-out source fonts {', '.join(test.held_out_fonts)}, the trained characters",
-        test, outputs, seconds, content, style, target_id)
+        splits = {"held-out characters": ({}, None), **splits}
+    tables = {}
+    for name, (font_options, select) in splits.items():
+        per_seed = []
+        for seed in seeds:
+            test, outputs, seconds = font_rows(cfg, seed, font_options, select,
+                                               cyclegan=not args.no_cyclegan)
+            title = ("held-out characters " + " ".join(test.held_out_characters)
+                     if name == "held-out characters" else "held-out source fonts "
+                     + ", ".join(test.held_out_fonts) + ", the trained characters")
+            per_seed.append(font_table(
+                title + (f", training seed {seed}" if len(seeds) > 1 else ""),
+                test, outputs, seconds, content, style, target_id))
+        tables[name] = per_seed[0] if len(seeds) == 1 else median_table(name, seeds, per_seed)
     if not args.fonts_only:
         inpaint = inpaint_rows(cfg, args.seed)
         rates = speed(cfg, args.seed)

@@ -237,6 +237,29 @@ def test_image_to_image_quick_run_prints_every_row_and_target():
     assert len(verdicts) == 12 and set(verdicts) <= {"PASS", "MISS"}
 
 
+@pytest.mark.large
+def test_image_to_image_training_seeds_give_median_tables():
+    result = subprocess.run([sys.executable, "benchmarks/image_to_image.py", "--quick",
+                             "--fonts-only", "--train-seeds", "3,4", "--no-cyclegan"],
+                            cwd=REPO, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout
+    assert "the trained characters, training seed 3 (208 pairs" in out
+    assert ", training seed 4 (208 pairs" in out
+    assert "\nCycleGAN " not in out and "held-out characters" not in out
+    _, _, medians = out.partition("medians over training seeds 3, 4\n")
+    rows = {line.split()[0]: [float(v) for v in line.split()[-7:]]
+            for line in medians.splitlines()[1:5]}
+    assert set(rows) == {"identity", "L1-only", "pix2pix", "real"}
+    # A median of the two seeds' rows: between them (here for pix2pix's domain FD).
+    seeds = [line for line in out.splitlines() if line.startswith("pix2pix by seed: ")]
+    assert len(seeds) == 1
+    low, high = sorted(float(v) for v in seeds[0].split("domain FD ")[1].split(", "))
+    assert low <= rows["pix2pix"][3] <= high
+    assert "pix2pix's domain FD the lower in " in out and "of 2 seeds" in out
+    assert "\nTargets, held-out fonts" in out
+
+
 def test_steps_per_execution_quick_run_compares_each_value():
     result = subprocess.run([sys.executable, "benchmarks/steps_per_execution.py", "--quick"],
                             cwd=REPO, capture_output=True, text=True, timeout=600,
