@@ -147,14 +147,13 @@ def masked_image_page(function, title, description="", image_mode="RGB", brush_s
     gr = gradio()
     save = _downloads()
 
-    last = {}
-
-    def run(edited):
+    def run(edited, last):
         # The editor reports a change before its upload is read (no background yet), and
-        # may report the same picture twice: neither reaches `function`.
+        # may report the same picture twice: neither reaches `function`. `last` is the
+        # browser session's previous (image, mask).
         background = None if edited is None else edited.get("background")
         if background is None:
-            return gr.skip(), gr.skip()
+            return gr.skip(), gr.skip(), last
         background = _as_image(background, "the upload")
         image = _as_image(np.asarray(Image.fromarray(
             background[..., 0] if background.shape[-1] == 1 else background).convert(image_mode)),
@@ -169,14 +168,12 @@ def masked_image_page(function, title, description="", image_mode="RGB", brush_s
         else:
             mask = np.zeros(image.shape[:2] + (1,), np.uint8)
         key = (image.shape, image.tobytes(), mask.tobytes())
-        if last.get("key") == key:
-            return gr.skip(), gr.skip()
-        last["key"] = key
-        return save(function(image, mask))
+        if key == last:
+            return gr.skip(), gr.skip(), last
+        return (*save(function(image, mask)), key)
 
     def clear():
-        last.clear()
-        return None, gr.update(value=None, interactive=False)
+        return None, gr.update(value=None, interactive=False), None
 
     with blocks(title) as page:
         gr.Markdown(f"# {title}\n\n{description}".strip())
@@ -190,9 +187,10 @@ def masked_image_page(function, title, description="", image_mode="RGB", brush_s
                 layers=False, transforms=())
             output = output_image("output", "output")
         download = _download_button()
+        last = gr.State(None)
         for event in (source.upload, source.change):
-            event(run, inputs=source, outputs=[output, download])
-        source.clear(clear, outputs=[output, download])
+            event(run, inputs=[source, last], outputs=[output, download, last])
+        source.clear(clear, outputs=[output, download, last])
     return page
 
 
