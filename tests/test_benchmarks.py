@@ -154,14 +154,18 @@ def test_precision_quick_run_compares_both_policies():
                     float(speedup.rstrip("x")) >= precision.AUTO_MIN_SPEEDUP else "float32")
 
 
-def _super_resolution_benchmark():
+def _benchmark(name):
     import importlib
 
     sys.path.insert(0, str(REPO / "benchmarks"))
     try:
-        return importlib.import_module("super_resolution")
+        return importlib.import_module(name)
     finally:
         sys.path.remove(str(REPO / "benchmarks"))
+
+
+def _super_resolution_benchmark():
+    return _benchmark("super_resolution")
 
 
 def test_super_resolution_table_and_figure_of_an_untrained_model(tmp_path):
@@ -237,10 +241,25 @@ def test_image_to_image_quick_run_prints_every_row_and_target():
     assert len(verdicts) == 12 and set(verdicts) <= {"PASS", "MISS"}
 
 
+def test_image_to_image_rows_option_and_targets_of_the_rows_run(capsys):
+    bench = _benchmark("image_to_image")
+    assert bench.parse_args([]).rows == ["l1", "pix2pix", "cyclegan"]
+    assert bench.parse_args(["--rows", "cyclegan"]).rows == ["cyclegan"]
+    with pytest.raises(SystemExit):
+        bench.parse_args(["--rows", "pix2pix,cycle"])
+    assert "--rows" in capsys.readouterr().err
+    row = dict(content=0.9, style=0.7, fd=1.0, ssim=0.5)
+    bench.report_fonts("held-out fonts", {"real targets": row, "CycleGAN": row})
+    out = capsys.readouterr().out
+    assert "pix2pix targets not measured" in out
+    assert "PASS  CycleGAN keeps content >= 85%: 90.0%" in out
+    assert "MISS  CycleGAN reaches style >= 80%: 70.0%" in out
+
+
 @pytest.mark.large
 def test_image_to_image_training_seeds_give_median_tables():
     result = subprocess.run([sys.executable, "benchmarks/image_to_image.py", "--quick",
-                             "--fonts-only", "--train-seeds", "3,4", "--no-cyclegan"],
+                             "--fonts-only", "--train-seeds", "3,4", "--rows", "l1,pix2pix"],
                             cwd=REPO, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
