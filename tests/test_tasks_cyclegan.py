@@ -208,7 +208,7 @@ def test_steps_per_execution_runs_the_same_steps():
 
 
 def test_nan_guard_restores_and_slows_all_four_optimizers():
-    gan = tiny_gan()
+    gan = tiny_gan(learning_rate=2e-4)
     guard = kgan.callbacks.NaNGuard(lr_factor=0.5)
     guard.set_model(gan)
     guard.on_train_begin()

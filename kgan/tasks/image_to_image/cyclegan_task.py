@@ -80,13 +80,16 @@ class CycleGANRecipe(ImageToImageRecipe, FontDataRecipe):
 CYCLEGAN_FONTS = CycleGANRecipe(
     name="cyclegan-fonts", model="resnet_generator", data="fonts", image_size=32, channels=1,
     epochs=10, batch_size=8, steps_per_epoch=40, filters=16, blocks=4, downsamplings=2,
-    learning_rate=2e-4, beta_1=0.5, ema_decay=0.999, num_samples=8, loss="least_squares",
+    learning_rate=4e-4, beta_1=0.0, ema_decay=0.999, num_samples=8, loss="least_squares",
     cycle_weight=10.0, identity_weight=0.5, pool_size=50,
     description="The default of `kgan train --task cyclegan`: characters in matplotlib's "
                 "source fonts (A) and in the target font (B), unpaired, 32 px, two ResNet "
                 "generators of 16 filters and 4 blocks and two PatchGANs, least squares, "
-                "cycle weight 10, identity 0.5; judged on the true pairs of characters never "
-                "seen in training. Its quality and run time are not yet measured.",
+                "cycle weight 10, identity 0.5, Adam at 4e-4 without momentum (beta_1 0); "
+                "judged on the true pairs of characters never seen in training. One run "
+                "(seed 0) took 2 min 33 s on a 2-core Xeon with AMX that a benchmark shared; "
+                "its held-out outputs are 0.082 from the targets in mean absolute difference, "
+                "the sources 0.121.",
 )
 """Unpaired font style transfer: `cyclegan-fonts`."""
 
