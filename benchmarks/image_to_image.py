@@ -67,12 +67,12 @@ Run (alone on the machine: other processes change every timing):
     python benchmarks/image_to_image.py --fonts-only --steps 6400 --train-seeds 0,1,2 --rows l1,pix2pix
     python benchmarks/image_to_image.py --fonts-only --steps 6400 --train-seeds 0,1,2 --rows cyclegan
 
-The last two train the held-out fonts' L1-only and pix2pix rows, then the
-CycleGAN row, with three training seeds (the classifiers stay those of `--seed`) and judges the
-targets on each row's medians: one seed's domain FD moves by several units
-with the training randomness alone. Each trained row starts from the global
-seed again (`keras.utils.set_random_seed`), so a row's figures do not
-depend on which rows ran before it.
+The last two train the held-out fonts' L1-only and pix2pix rows, then its
+CycleGAN row, with three training seeds (the classifiers stay those of
+`--seed`) and judge the targets on each row's medians: one seed's domain
+FD moves by several units with the training randomness alone. Each trained
+row starts from the global seed again (`keras.utils.set_random_seed`), so a
+row's figures do not depend on which rows ran before it.
 """
 
 import argparse
@@ -110,8 +110,8 @@ GLYPH_SHIFT = 2
 # the training characters: unseen source fonts, target glyphs seen in training.
 HELD_OUT_FONTS = slice(2, None, 5)
 
-# --rows names of the trained rows of the fonts tables.
-ROWS = {"l1": "L1-only U-Net", "pix2pix": "pix2pix", "cyclegan": "CycleGAN"}
+# --rows: the trained rows of the fonts tables (the L1-only U-Net, pix2pix, CycleGAN).
+ROWS = ("l1", "pix2pix", "cyclegan")
 
 TARGETS = {
     "pix2pix_content": 0.95, "pix2pix_style": 0.90, "pix2pix_ssim_drop": 0.02,
@@ -290,7 +290,7 @@ def unseen_fonts_only(test):
                                font_index=test.font_index[keep])
 
 
-def font_rows(cfg, seed, font_options=None, select=None, rows=tuple(ROWS)):
+def font_rows(cfg, seed, font_options=None, select=None, rows=ROWS):
     """Trains the `rows` (of ROWS) on the fonts data (`font_options`: `load_pairs`' font
     choices) and translates its test split, or the part of it that `select` keeps."""
     s = cfg["size"]
@@ -566,14 +566,15 @@ def report_fonts(name, fonts):
     real = fonts["real targets"]
     print(f"\nTargets, {name} (real target glyphs: {real['content']:.1%} content, "
           f"{real['style']:.1%} style with these classifiers)")
-    if "pix2pix" in fonts:
-        p = fonts["pix2pix"]
-        verdict(p["content"] >= t["pix2pix_content"],
-                f"pix2pix keeps content >= {t['pix2pix_content']:.0%}: {p['content']:.1%}")
-        verdict(p["style"] >= t["pix2pix_style"],
-                f"pix2pix reaches style >= {t['pix2pix_style']:.0%}: {p['style']:.1%}")
-    else:
-        print("  ----  pix2pix targets not measured (no pix2pix row)")
+    for row in ("pix2pix", "CycleGAN"):
+        if row not in fonts:
+            print(f"  ----  {row} targets not measured (no {row} row)")
+            continue
+        r, key = fonts[row], row.lower()
+        verdict(r["content"] >= t[f"{key}_content"],
+                f"{row} keeps content >= {t[f'{key}_content']:.0%}: {r['content']:.1%}")
+        verdict(r["style"] >= t[f"{key}_style"],
+                f"{row} reaches style >= {t[f'{key}_style']:.0%}: {r['style']:.1%}")
     if "pix2pix" in fonts and "L1-only U-Net" in fonts:
         p, base = fonts["pix2pix"], fonts["L1-only U-Net"]
         verdict(p["fd"] < base["fd"] and p["ssim"] >= base["ssim"] - t["pix2pix_ssim_drop"],
@@ -581,14 +582,6 @@ def report_fonts(name, fonts):
                 f"{p['ssim']:.4f} >= L1-only {base['ssim']:.4f} - {t['pix2pix_ssim_drop']}")
     else:
         print("  ----  pix2pix against L1-only not measured (needs both rows)")
-    if "CycleGAN" in fonts:
-        c = fonts["CycleGAN"]
-        verdict(c["content"] >= t["cyclegan_content"],
-                f"CycleGAN keeps content >= {t['cyclegan_content']:.0%}: {c['content']:.1%}")
-        verdict(c["style"] >= t["cyclegan_style"],
-                f"CycleGAN reaches style >= {t['cyclegan_style']:.0%}: {c['style']:.1%}")
-    else:
-        print("  ----  CycleGAN targets not measured (no CycleGAN row)")
 
 
 def report(inpaint, rates):

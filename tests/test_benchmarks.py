@@ -164,17 +164,13 @@ def _benchmark(name):
         sys.path.remove(str(REPO / "benchmarks"))
 
 
-def _super_resolution_benchmark():
-    return _benchmark("super_resolution")
-
-
 def test_super_resolution_table_and_figure_of_an_untrained_model(tmp_path):
     import numpy as np
     from PIL import Image
 
     import kgan
 
-    bench = _super_resolution_benchmark()
+    bench = _benchmark("super_resolution")
     model = kgan.tasks.get("super-resolution").build("srresnet-photos-x4", filters=4, blocks=0)
     data = bench.held_out(4)
     assert [(name, hr.shape, lr.shape) for name, hr, lr in data] == [
